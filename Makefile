@@ -1,0 +1,90 @@
+# Safe Digital. `make run` serves the site with the demo event; `make test` runs the whole suite.
+# Both set everything up first (a virtual environment in .venv, the pinned packages, the database).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+
+# The first interpreter that is Python 3.12 or newer: python3 (pyenv reads .python-version), then the named ones.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# The constraints apply to the build environments too (xstatic-bootstrap still builds with setuptools < 81).
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help python install run serve test lint format check pytest bench lock clean demo
+
+help:
+	@echo "make run     set up, migrate, load the demo event and serve http://127.0.0.1:$(PORT)"
+	@echo "make test    set up, then lint, check, makemigrations --check and the whole pytest suite"
+	@echo "make lint    ruff check and ruff format --check"
+	@echo "make format  ruff format and ruff check --fix"
+	@echo "make serve   gunicorn under production settings (needs SECRET_KEY and ALLOWED_HOSTS; see README)"
+	@echo "make bench   the benchmark in bench/ (never run by the tests)"
+	@echo "make lock    re-resolve constraints.txt after changing pyproject.toml"
+	@echo "make clean   remove .venv, the SQLite database, media and collected static files"
+
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Safe Digital needs Python 3.12 or newer; found: $$(python3 --version 2>&1 || echo none)." >&2; \
+		echo "Install Python 3.13 (or 3.12): 'pyenv install 3.13' or your system's python3.13 package, then run make again." >&2; \
+		exit 1; fi
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "$(VENV) was made with $$($(PY) --version); remove it ('rm -rf $(VENV)') and run make again." >&2; exit 1; fi
+
+$(STAMP): pyproject.toml constraints.txt | python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+demo: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+
+serve: $(STAMP)
+	DEBUG=false $(PY) manage.py collectstatic --noinput
+	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: $(STAMP)
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: $(STAMP)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint check pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+lock: | python
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	echo "setuptools<81" > constraints.txt
+	PIP_CONSTRAINT=$(CURDIR)/constraints.txt .lock-venv/bin/pip install --quiet ".[dev]"
+	(echo "# Resolved by 'make lock' from pyproject.toml; the build environments read it too."; \
+	 echo "setuptools<81"; .lock-venv/bin/pip freeze --exclude safedigital) > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles test-output

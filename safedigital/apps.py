@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SafeDigitalConfig(AppConfig):
+    name = "safedigital"
+    verbose_name = "Safe Digital"

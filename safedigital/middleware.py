@@ -1,0 +1,38 @@
+import logging
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+class PermissionsPolicyMiddleware:
+    """Adds the Permissions-Policy header, which Django does not set itself, to every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 with a page that says to try again when the database cannot be reached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+        from django.template.response import TemplateResponse
+
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.exception("Database unavailable while serving %s", request.path)
+            response = TemplateResponse(request, "503.html", status=503)
+            response["Retry-After"] = "30"
+            return response.render()
+        return None

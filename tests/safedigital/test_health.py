@@ -1,0 +1,42 @@
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database(client):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_naming_the_database_when_it_fails(client):
+    with mock.patch("safedigital.views.connection.cursor", side_effect=OperationalError("gone")):
+        response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "failed", "checks": {"database": "failed"}}
+
+
+@pytest.mark.django_db
+def test_healthz_checks_the_shared_cache_when_one_is_configured(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    with mock.patch("safedigital.views.cache.set", side_effect=ConnectionError("refused")):
+        response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "failed", "checks": {"database": "ok", "cache": "failed"}}
+
+
+@pytest.mark.django_db
+def test_healthz_is_ok_when_database_and_cache_answer(client, settings):
+    settings.REDIS_URL = "redis://configured"
+
+    response = client.get(reverse("healthz"))
+
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}

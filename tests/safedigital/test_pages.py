@@ -1,0 +1,62 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_unknown_page_answers_404_in_the_site_style(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "We could not find that page" in content
+    assert '<a class="btn btn-primary" href="/">Go to the home page</a>' in content
+
+
+@pytest.mark.django_db
+def test_base_template_fills_every_named_block(client):
+    response = client.get(reverse("events:home"))
+
+    content = response.content.decode()
+    assert '<html lang="en">' in content
+    assert "<title>" in content
+    assert '<meta name="description"' in content
+    assert '<meta property="og:title"' in content
+    assert '<meta property="og:url" content="http://testserver/">' in content
+    assert '<a class="visually-hidden-focusable skip-link" href="#main">Skip to main content</a>' in content
+    assert '<main id="main" tabindex="-1">' in content
+    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in content
+    assert "Leave this site" in content
+
+
+def test_server_error_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in html
+
+
+@pytest.mark.django_db
+def test_database_outage_answers_503_page(client):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    with mock.patch("events.views.HomeView.get", side_effect=OperationalError("down")):
+        response = client.get(reverse("events:home"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Nothing you sent was kept, so please try again in a minute." in response.content.decode()
+
+
+def test_security_txt_names_a_contact_and_an_expiry(client):
+    response = client.get("/.well-known/security.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "Contact: mailto:security@safedigital.example"
+    assert lines[1].startswith("Expires: ")

@@ -1,0 +1,76 @@
+"""Production settings refuse to start when misconfigured, and pass check --deploy when configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_SECRET = "k3J9-very-long-random-production-secret-value-for-tests-only-0123456789"
+
+
+def run_manage(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ALLOWED_HOSTS": "safedigital.example"}, "SECRET_KEY must be set"),
+        (
+            {
+                "ALLOWED_HOSTS": "safedigital.example",
+                "SECRET_KEY": "django-insecure-development-only-never-in-production",
+            },
+            "SECRET_KEY must be set",
+        ),
+        ({"ALLOWED_HOSTS": "", "SECRET_KEY": GOOD_SECRET}, "ALLOWED_HOSTS must list"),
+        (
+            {"ALLOWED_HOSTS": "safedigital.example", "SECRET_KEY": GOOD_SECRET, "DEBUG": "perhaps"},
+            "DEBUG must be",
+        ),
+    ],
+)
+def test_production_refuses_to_start_when_misconfigured(env, message):
+    result = run_manage("check", DEBUG=env.pop("DEBUG", "false"), **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_settings_pass_check_deploy_with_no_warning():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        DEBUG="false",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="safedigital.example",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_development_defaults_need_no_environment():
+    result = run_manage("diffsettings", "--output", "unified", DEBUG="")
+
+    assert result.returncode == 0, result.stderr
+    assert "+ DEBUG = True" in result.stdout
+    assert "sqlite3" in result.stdout
