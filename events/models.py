@@ -1,1 +1,683 @@
-from django.db import models  # noqa: F401
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from django.conf import global_settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from safedigital.models import RenditionsMixin, TimeStampedModel
+from safedigital.richtext import sanitize
+from safedigital.uploads import RandomName, validate_image, validate_pdf
+
+
+class Organisation(RenditionsMixin, TimeStampedModel):
+    """A body that takes part: co-host, partner, government, agency, company, outlet's owner, donor."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("NGO or civil society")
+        GOVERNMENT = "government", _("Government")
+        UN_AGENCY = "un_agency", _("UN agency or intergovernmental body")
+        INDUSTRY = "industry", _("Industry")
+        DONOR = "donor", _("Donor or foundation")
+        MEDIA = "media", _("Media")
+        ACADEMIA = "academia", _("Academia or research")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True, help_text=_("E.g. “UNICEF”."))
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to=RandomName("logos"), blank=True, validators=[validate_image],
+        help_text=_("JPEG, PNG or WebP. Its alt text is the organisation's name."),
+    )  # fmt: skip
+    logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.NGO)
+    country = CountryField(_("country"), blank=True)
+
+    history = HistoricalRecords()
+    rendition_fields = {"logo": "logo_renditions"}
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    """A pillar of the work (robust legislation, safety by design, …): pledges are tagged with them."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes (pillars)")
+
+    def __str__(self):
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and the publish time has come. The only definition of it."""
+        return self.filter(status=Event.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff who can view events also see drafts (as previews); everyone else sees published events."""
+        if user.is_authenticated and user.is_staff and user.has_perm("events.view_event"):
+            return self.all()
+        return self.published()
+
+    def upcoming(self):
+        return self.filter(end_date__gte=timezone.localdate()).order_by("start_date")
+
+    def past(self):
+        return self.filter(end_date__lt=timezone.localdate()).order_by("-start_date")
+
+
+class Event(RenditionsMixin, TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The event's address: /events/<slug>/.")
+    )
+    strapline = models.CharField(_("strapline"), max_length=250, blank=True)
+    summary = models.TextField(
+        _("summary"),
+        help_text=_("One or two plain sentences: the page's introduction and its search description."),
+    )
+    body = models.TextField(
+        _("introduction"), blank=True,
+        help_text=_("Formatted text shown after the summary. Links and emphasis are kept; anything else is removed."),
+    )  # fmt: skip
+    pillars_heading = models.CharField(_("pillars heading"), max_length=250, blank=True)
+    pillars = models.ManyToManyField(Theme, verbose_name=_("pillars"), blank=True, related_name="events")
+    outcomes = models.TextField(
+        _("outcomes"),
+        blank=True,
+        help_text=_("Formatted text shown after the pillars: what the event achieved."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    hero_image = models.ImageField(
+        _("hero image"), upload_to=RandomName("events"), blank=True, validators=[validate_image]
+    )
+    hero_image_alt = models.CharField(
+        _("hero image alt text"), max_length=250, blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required to publish."),
+    )  # fmt: skip
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish time"), null=True, blank=True,
+        help_text=_("A published event is public from this moment. Empty when published means now."),
+    )  # fmt: skip
+    featured = models.BooleanField(_("featured on the home page"), default=False)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+        help_text=_("The larger event this one fed into, e.g. a Ministerial Conference."),
+    )  # fmt: skip
+    attendees_in_person = models.PositiveIntegerField(_("attendees in person"), null=True, blank=True)
+    global_audience = models.PositiveIntegerField(
+        _("global audience"),
+        null=True,
+        blank=True,
+        help_text=_("People who followed online, as counted by staff."),
+    )
+
+    objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["hero_renditions"])
+    rendition_fields = {"hero_image": "hero_renditions"}
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (~Q(hero_image="") & ~Q(hero_image_alt="")),
+                name="published_event_has_hero_with_alt",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:event-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("An event ends on or after the day it starts.")
+        if self.status == self.Status.PUBLISHED:
+            if not self.hero_image:
+                errors["hero_image"] = _("A published event needs a hero image.")
+            if not self.hero_image_alt.strip():
+                errors["hero_image_alt"] = _("A published event's hero image needs alt text.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize(self.body)
+        self.outcomes = sanitize(self.outcomes)
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+
+class EventPartner(models.Model):
+    class Role(models.TextChoices):
+        CO_HOST = "co_host", _("Co-host")
+        SUPPORTING = "supporting", _("Supporting partner")
+        MEDIA = "media", _("Media partner")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="partners"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="partnerships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SUPPORTING)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "organisation"], name="partner_once_per_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Session(TimeStampedModel):
+    """An item of the programme: opening, panel, film screening, closing, …"""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        KEYNOTE = "keynote", _("Keynote")
+        PANEL = "panel", _("Panel")
+        FILM_SCREENING = "film", _("Film screening")
+        CLOSING = "closing", _("Closing remarks")
+        INTERVIEWS = "interviews", _("Interviews")
+        RECEPTION = "reception", _("Reception")
+        MEDIA_BRIEFING = "media_briefing", _("Media briefing")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PANEL)
+    title = models.CharField(_("title"), max_length=250)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("Formatted text: what was said and decided.")
+    )
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    speakers = models.ManyToManyField("Speaker", through="Participation", related_name="sessions")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "starts_at", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("programme (sessions)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gte=models.F("starts_at")),
+                name="session_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("A session ends after it starts.")})
+
+    def save(self, *args, **kwargs):
+        self.summary = sanitize(self.summary)
+        super().save(*args, **kwargs)
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def with_public_page(self):
+        """Speakers who may have a public page: never the anonymous ones."""
+        return self.exclude(identity=Speaker.Identity.ANONYMOUS)
+
+    def on_public_events(self):
+        return self.filter(sessions__event__in=Event.objects.published()).distinct()
+
+
+class Speaker(RenditionsMixin, TimeStampedModel):
+    """A person who spoke. How they are named in public is their choice: survivors' safety comes first."""
+
+    class Identity(models.TextChoices):
+        FULL_NAME = "full", _("Full name")
+        FIRST_NAME = "first", _("First name only")
+        ANONYMOUS = "anonymous", _("Anonymous (descriptor only, no photo, no page)")
+
+    full_name = models.CharField(
+        _("full name"), max_length=200,
+        help_text=_("Staff only. Shown in public only when the identity choice is “Full name”."),
+    )  # fmt: skip
+    first_name = models.CharField(
+        _("first name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown when the identity choice is “First name only”."),
+    )
+    identity = models.CharField(
+        _("public identity"), max_length=10, choices=Identity, default=Identity.FULL_NAME
+    )
+    anonymous_descriptor = models.CharField(
+        _("anonymous descriptor"), max_length=120, blank=True,
+        help_text=_("How an anonymous speaker is named in public, e.g. “Survivor, Kenya”."),
+    )  # fmt: skip
+    consent_date = models.DateField(
+        _("consent date"),
+        null=True,
+        blank=True,
+        help_text=_("When the speaker agreed to this way of being shown."),
+    )
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True, editable=False)
+    role_title = models.CharField(_("role or title"), max_length=250, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="speakers",
+    )  # fmt: skip
+    country = CountryField(_("country"), blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to=RandomName("speakers"), blank=True, validators=[validate_image]
+    )
+    photo_alt = models.CharField(_("photo alt text"), max_length=250, blank=True)
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    bio = models.TextField(_("biography"), blank=True)
+
+    objects = SpeakerQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["photo_renditions"])
+    rendition_fields = {"photo": "photo_renditions"}
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(identity="anonymous") | ~Q(anonymous_descriptor=""),
+                name="anonymous_speaker_has_descriptor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(identity="first") | ~Q(first_name=""), name="first_name_speaker_has_one"
+            ),
+        ]
+
+    def __str__(self):
+        if self.identity == self.Identity.FULL_NAME:
+            return self.full_name
+        return f"{self.full_name} [{self.public_name}]"
+
+    @property
+    def is_anonymous(self):
+        return self.identity == self.Identity.ANONYMOUS
+
+    @property
+    def public_name(self):
+        """The only name a public page may show."""
+        if self.identity == self.Identity.ANONYMOUS:
+            return self.anonymous_descriptor
+        if self.identity == self.Identity.FIRST_NAME:
+            return self.first_name
+        return self.full_name
+
+    @property
+    def public_role(self):
+        """Role and organisation, which for an anonymous speaker are part of the descriptor instead."""
+        if self.is_anonymous:
+            return ""
+        return ", ".join(
+            part for part in (self.role_title, self.organisation.name if self.organisation else "") if part
+        )
+
+    @property
+    def public_photo(self):
+        return {} if self.is_anonymous else self.photo_renditions
+
+    def get_absolute_url(self):
+        if self.is_anonymous:
+            return ""
+        return reverse("events:speaker-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.identity == self.Identity.ANONYMOUS and not self.anonymous_descriptor.strip():
+            errors["anonymous_descriptor"] = _(
+                "An anonymous speaker needs a descriptor such as “Survivor, Kenya”."
+            )
+        if self.identity == self.Identity.FIRST_NAME and not self.first_name.strip():
+            errors["first_name"] = _("Give the first name to show.")
+        if self.photo and not self.photo_alt.strip() and self.identity != self.Identity.ANONYMOUS:
+            errors["photo_alt"] = _("A photo needs alt text.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # The slug is made from the public name only, so a URL never carries a name the speaker withheld.
+        base = slugify(self.public_name)[:200] or "speaker"
+        if not self.slug or not self.slug.startswith(base):
+            slug, number = base, 2
+            while Speaker.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, number = f"{base}-{number}", number + 1
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+
+class Participation(models.Model):
+    """A speaker in a session, with their role and, optionally, what they said."""
+
+    class Role(models.TextChoices):
+        OPENING_REMARKS = "opening", _("Opening remarks")
+        KEYNOTE = "keynote", _("Keynote")
+        MODERATOR = "moderator", _("Moderator")
+        PANELLIST = "panellist", _("Panellist")
+        PRESENTER = "presenter", _("Presenter")
+        CLOSING_REMARKS = "closing", _("Closing remarks")
+        INTERVIEWEE = "interviewee", _("Interviewee")
+        SPEAKER = "speaker", _("Speaker")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="participations"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.PANELLIST)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    quote = models.TextField(_("quote"), blank=True, help_text=_("Their words, without quotation marks."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "speaker"],
+                name="speaker_once_per_session",
+                violation_error_message=_("This speaker is already in this session."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker.public_name} — {self.get_role_display()}"
+
+
+class CountryPledgeQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(event__in=Event.objects.published())
+
+
+class CountryPledge(TimeStampedModel):
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", _("Pledged")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DELIVERED = "delivered", _("Delivered")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("made at"), on_delete=models.PROTECT, related_name="pledges",
+        help_text=_("The event where the pledge was made."),
+    )  # fmt: skip
+    country = CountryField(_("country"))
+    pledging_body = models.CharField(
+        _("pledging body"), max_length=250, help_text=_("E.g. “Ministry of Justice”.")
+    )
+    commitment = models.TextField(_("commitment"))
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="pledges")
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLEDGED)
+    source_url = models.URLField(_("source link"), blank=True)
+    pledged_on = models.DateField(_("date"), null=True, blank=True)
+
+    objects = CountryPledgeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country", "pk"]
+        verbose_name = _("country pledge")
+        verbose_name_plural = _("country pledges")
+
+    def __str__(self):
+        return f"{self.country.name}: {self.pledging_body}"
+
+
+class Video(RenditionsMixin, TimeStampedModel):
+    class Kind(models.TextChoices):
+        FILM = "film", _("Film")
+        INTERVIEW = "interview", _("Interview")
+        HIGHLIGHTS = "highlights", _("Highlight reel")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="videos")
+    session = models.ForeignKey(
+        Session, verbose_name=_("shown in session"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="videos",
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.FILM)
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    provider_url = models.URLField(
+        _("YouTube or Vimeo address"),
+        help_text=_(
+            "The page address of the video. It plays from the provider's privacy-enhanced player after a click."
+        ),
+    )
+    poster = models.ImageField(
+        _("poster image"), upload_to=RandomName("videos"), blank=True, validators=[validate_image]
+    )
+    poster_alt = models.CharField(_("poster alt text"), max_length=250, blank=True)
+    poster_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    duration = models.DurationField(_("duration"), null=True, blank=True, help_text=_("hh:mm:ss"))
+    content_warning = models.CharField(
+        _("content warning"), max_length=300, blank=True,
+        help_text=_("Shown before the film can be played, e.g. “Survivors describe sexual abuse.”"),
+    )  # fmt: skip
+    transcript = models.TextField(_("transcript"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords(excluded_fields=["poster_renditions"])
+    rendition_fields = {"poster": "poster_renditions"}
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("video")
+        verbose_name_plural = _("videos")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.provider_url and not self.embed_url:
+            errors["provider_url"] = _("Give a YouTube or Vimeo video address.")
+        if self.poster and not self.poster_alt.strip():
+            errors["poster_alt"] = _("A poster image needs alt text.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def embed_url(self):
+        """The privacy-enhanced player address (youtube-nocookie.com, or Vimeo with dnt=1), or "" if unknown."""
+        parts = urlsplit(self.provider_url or "")
+        host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+        video_id = ""
+        if host in {"youtube.com", "youtube-nocookie.com"}:
+            if parts.path == "/watch":
+                video_id = parse_qs(parts.query).get("v", [""])[0]
+            elif parts.path.startswith(("/embed/", "/shorts/", "/live/")):
+                video_id = parts.path.split("/")[2]
+            if video_id.replace("-", "").replace("_", "").isalnum():
+                return f"https://www.youtube-nocookie.com/embed/{video_id}?{urlencode({'autoplay': 1, 'rel': 0})}"
+        elif host == "youtu.be":
+            video_id = parts.path.strip("/")
+            if video_id.replace("-", "").replace("_", "").isalnum():
+                return f"https://www.youtube-nocookie.com/embed/{video_id}?{urlencode({'autoplay': 1, 'rel': 0})}"
+        elif host in {"vimeo.com", "player.vimeo.com"}:
+            video_id = parts.path.rstrip("/").split("/")[-1]
+            if video_id.isdigit():
+                return f"https://player.vimeo.com/video/{video_id}?{urlencode({'dnt': 1, 'autoplay': 1})}"
+        return ""
+
+
+class Gallery(TimeStampedModel):
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="galleries"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("gallery")
+        verbose_name_plural = _("galleries")
+
+    def __str__(self):
+        return self.title
+
+
+class Photo(RenditionsMixin, models.Model):
+    gallery = models.ForeignKey(
+        Gallery, verbose_name=_("gallery"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("image"), upload_to=RandomName("photos"), validators=[validate_image])
+    alt_text = models.CharField(
+        _("alt text"), max_length=250, help_text=_("What the photo shows, for people who cannot see it.")
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(_("credit"), max_length=150, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    rendition_fields = {"image": "renditions"}
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [models.CheckConstraint(condition=~Q(alt_text=""), name="photo_has_alt_text")]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class Resource(TimeStampedModel):
+    class Kind(models.TextChoices):
+        PRESS_RELEASE = "press_release", _("Press release")
+        OPEN_LETTER = "open_letter", _("Open letter")
+        CALL_TO_ACTION = "call_to_action", _("Call to action")
+        REPORT = "report", _("Report")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="resources"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PRESS_RELEASE)
+    title = models.CharField(_("title"), max_length=250)
+    file = models.FileField(
+        _("PDF file"), upload_to=RandomName("resources"), blank=True, validators=[validate_pdf]
+    )
+    url = models.URLField(_("link"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=global_settings.LANGUAGES, default="en")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        constraints = [
+            models.CheckConstraint(condition=~Q(file="") | ~Q(url=""), name="resource_has_file_or_link"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if not self.file and not self.url:
+            raise ValidationError(_("Give a PDF file or a link."))
+
+    @property
+    def href(self):
+        return self.file.url if self.file else self.url
+
+
+class HeadlineFigure(models.Model):
+    """
+    One of the big numbers at the top of an event page. Staff type only what the system cannot know
+    (attendees, global audience, on the event itself); the rest is counted from the records.
+    """
+
+    class Source(models.TextChoices):
+        ATTENDEES = "attendees", _("Attendees in person (typed on the event)")
+        GLOBAL_AUDIENCE = "global_audience", _("Global audience (typed on the event)")
+        COUNTRIES = "countries", _("Countries represented (speakers' and pledges' countries)")
+        SPEAKERS = "speakers", _("Speakers (counted)")
+        SESSIONS = "sessions", _("Sessions (counted)")
+        PLEDGES = "pledges", _("Pledges (counted)")
+        MEDIA_REACH = "media_reach", _("Media reach (from media coverage)")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="figures"
+    )
+    source = models.CharField(_("figure"), max_length=20, choices=Source)
+    label = models.CharField(_("label"), max_length=80, help_text=_("E.g. “Attendees in person”."))
+    suffix = models.CharField(_("suffix"), max_length=10, blank=True, help_text=_("E.g. “+”."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    hidden = models.BooleanField(_("hidden"), default=False)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("headline figure")
+        verbose_name_plural = _("headline figures")
+        constraints = [models.UniqueConstraint(fields=["event", "source"], name="figure_once_per_event")]
+
+    def __str__(self):
+        return self.label

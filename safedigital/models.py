@@ -10,3 +10,34 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RenditionsMixin(models.Model):
+    """
+    Keeps resized, metadata-free renditions of image fields, made when the record is saved.
+
+    A model names its pairs in `rendition_fields`, image field -> JSON field, e.g. {"image": "image_renditions"}.
+    """
+
+    rendition_fields = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .uploads import delete_renditions, make_renditions
+
+        changed = {}
+        for image_field, renditions_field in self.rendition_fields.items():
+            image = getattr(self, image_field)
+            current = getattr(self, renditions_field) or {}
+            source = image.name if image else ""
+            if current.get("source", "") == source:
+                continue
+            delete_renditions(current)
+            renditions = make_renditions(image) | {"source": source} if image else {}
+            setattr(self, renditions_field, renditions)
+            changed[renditions_field] = renditions
+        if changed:
+            type(self)._base_manager.filter(pk=self.pk).update(**changed)

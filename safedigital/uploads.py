@@ -1,0 +1,149 @@
+"""Upload handling shared by every model with a file: random names, checked content, EXIF-free renditions."""
+
+import io
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
+
+IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+RENDITION_WIDTHS = (320, 640, 1024, 1600)
+
+
+@deconstructible
+class RandomName:
+    """upload_to that keeps only a random name (and the extension the content proves), inside `folder`."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        suffix = PurePath(filename).suffix.lower()[:6]
+        return f"{self.folder}/{secrets.token_hex(12)}{suffix}"
+
+    def __eq__(self, other):
+        return isinstance(other, RandomName) and other.folder == self.folder
+
+
+def _size_of(upload):
+    return getattr(upload, "size", None) or 0
+
+
+def validate_image(upload):
+    """A real JPEG, PNG or WebP (by its content, not its name), within the size and pixel limits."""
+    if _size_of(upload) > settings.IMAGE_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("This image is %(size)s MB; the limit is %(limit)s MB."),
+            code="image_too_large",
+            params={
+                "size": round(_size_of(upload) / 1_048_576, 1),
+                "limit": round(settings.IMAGE_UPLOAD_MAX_BYTES / 1_048_576, 1),
+            },
+        )
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            width, height = image.size
+            if image_format not in IMAGE_FORMATS:
+                raise ValidationError(
+                    _("Upload a JPEG, PNG or WebP image (this file is %(format)s)."),
+                    code="image_format",
+                    params={"format": image_format or _("not an image")},
+                )
+            if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
+                raise ValidationError(
+                    _("This image is %(width)s × %(height)s pixels; the limit is %(limit)s million pixels."),
+                    code="image_too_many_pixels",
+                    params={
+                        "width": width,
+                        "height": height,
+                        "limit": settings.IMAGE_UPLOAD_MAX_PIXELS // 1_000_000,
+                    },
+                )
+            image.load()  # decodes every pixel: a truncated or corrupt file fails here
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("This image is too large to process."), code="image_bomb") from None
+    except Exception:
+        raise ValidationError(
+            _("This file is not a complete JPEG, PNG or WebP image."), code="image_invalid"
+        ) from None
+    finally:
+        upload.seek(position)
+
+
+def validate_pdf(upload):
+    """A PDF by its content (it starts with %PDF- and ends with %%EOF), within the size limit."""
+    if _size_of(upload) > settings.DOCUMENT_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("This document is %(size)s MB; the limit is %(limit)s MB."),
+            code="document_too_large",
+            params={
+                "size": round(_size_of(upload) / 1_048_576, 1),
+                "limit": round(settings.DOCUMENT_UPLOAD_MAX_BYTES / 1_048_576, 1),
+            },
+        )
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        head = upload.read(1024)
+        upload.seek(max(_size_of(upload) - 1024, 0))
+        tail = upload.read()
+    finally:
+        upload.seek(position)
+    if not head.startswith(b"%PDF-") or b"%%EOF" not in tail:
+        raise ValidationError(_("Upload a PDF document; this file is not a PDF."), code="document_format")
+
+
+def make_renditions(field_file, folder="renditions"):
+    """
+    Resize `field_file` to the standard widths, as WebP and as JPEG, with no EXIF or other metadata
+    (a child's photo must not carry its location). Returns what the templates need to build srcset.
+    Renditions are made when the image is saved, never at request time.
+    """
+    field_file.open("rb")
+    try:
+        with Image.open(field_file) as original:
+            image = ImageOps.exif_transpose(original)
+            image.load()
+    finally:
+        field_file.close()
+    has_alpha = image.mode in {"RGBA", "LA", "P"}
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    width, height = image.size
+    stem = f"{folder}/{secrets.token_hex(10)}"
+    widths = [w for w in RENDITION_WIDTHS if w < width] + [min(width, RENDITION_WIDTHS[-1])]
+    result = {"width": width, "height": height, "webp": [], "jpeg": []}
+    for target in sorted(set(widths)):
+        resized = (
+            image
+            if target == width
+            else image.resize((target, round(height * target / width)), Image.LANCZOS)
+        )
+        for kind, image_format, options in (
+            ("webp", "WEBP", {"quality": 80, "method": 4}),
+            ("jpeg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+        ):
+            buffer = io.BytesIO()
+            frame = resized.convert("RGB") if image_format == "JPEG" else resized
+            frame.save(buffer, image_format, **options)  # no exif= argument: metadata is dropped
+            name = default_storage.save(
+                f"{stem}-{target}.{kind.replace('jpeg', 'jpg')}", ContentFile(buffer.getvalue())
+            )
+            result[kind].append([target, name])
+    return result
+
+
+def delete_renditions(renditions):
+    for kind in ("webp", "jpeg"):
+        for _width, name in (renditions or {}).get(kind, []):
+            default_storage.delete(name)

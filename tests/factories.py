@@ -1,0 +1,147 @@
+"""Factories for every model, in one place. Images are made in memory with Pillow."""
+
+import datetime
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from events import models as events
+
+
+def image_file(name="photo.jpg", size=(64, 48), color=(11, 92, 107), image_format="JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, image_format)
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[image_format]
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = events.Organisation.Kind.NGO
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Theme
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    summary = "A gathering to end online harm to children."
+    start_date = datetime.date(2024, 11, 6)
+    end_date = datetime.date(2024, 11, 6)
+    city = "Bogotá"
+    country = "CO"
+    status = events.Event.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    hero_image = factory.LazyFunction(lambda: image_file("hero.jpg"))
+    hero_image_alt = "Speakers on stage in Bogotá"
+
+    class Params:
+        draft = factory.Trait(status=events.Event.Status.DRAFT, publish_at=None)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Session
+
+    event = factory.SubFactory(EventFactory)
+    kind = events.Session.Kind.PANEL
+    title = factory.Sequence(lambda n: f"Panel {n}")
+    summary = "<p>What the panel discussed.</p>"
+    order = factory.Sequence(lambda n: n)
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Speaker
+
+    full_name = factory.Sequence(lambda n: f"Speaker Number{n}")
+    role_title = "Director"
+    country = "SE"
+
+    class Params:
+        anonymous = factory.Trait(
+            identity=events.Speaker.Identity.ANONYMOUS, anonymous_descriptor="Survivor, Kenya", country="KE"
+        )
+        first_name_only = factory.Trait(identity=events.Speaker.Identity.FIRST_NAME, first_name="Amara")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Participation
+
+    session = factory.SubFactory(SessionFactory)
+    speaker = factory.SubFactory(SpeakerFactory)
+    role = events.Participation.Role.PANELLIST
+    quote = ""
+
+
+class CountryPledgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.CountryPledge
+
+    event = factory.SubFactory(EventFactory)
+    country = "BR"
+    pledging_body = "Ministry of Human Rights"
+    commitment = "Pass a law on online child protection."
+
+
+class VideoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Video
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Film {n}")
+    provider_url = "https://www.youtube.com/watch?v=abcdefghijk"
+
+
+class GalleryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Gallery
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Gallery {n}")
+
+
+class PhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Photo
+
+    gallery = factory.SubFactory(GalleryFactory)
+    image = factory.LazyFunction(lambda: image_file("photo.jpg"))
+    alt_text = factory.Sequence(lambda n: f"Participants talking, photo {n}")
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.Resource
+
+    event = factory.SubFactory(EventFactory)
+    kind = events.Resource.Kind.PRESS_RELEASE
+    title = factory.Sequence(lambda n: f"Press release {n}")
+    url = "https://example.org/press-release"
+
+
+class HeadlineFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = events.HeadlineFigure
+
+    event = factory.SubFactory(EventFactory)
+    source = events.HeadlineFigure.Source.SPEAKERS
+    label = "Speakers"
