@@ -1,1 +1,423 @@
-from django.contrib import admin  # noqa: F401
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from safedigital.uploads import validate_image
+
+from .models import (
+    CountryPledge,
+    Event,
+    EventPartner,
+    Gallery,
+    HeadlineFigure,
+    Organisation,
+    Participation,
+    Photo,
+    Resource,
+    Session,
+    Speaker,
+    Theme,
+    Video,
+)
+
+
+def thumbnail(renditions, alt=""):
+    """A small image for a changelist or form, from renditions already made (no work per row)."""
+    jpeg = (renditions or {}).get("jpeg") or []
+    if not jpeg:
+        return "—"
+    from django.core.files.storage import default_storage
+
+    return format_html(
+        '<img src="{}" alt="{}" width="64" class="admin-thumbnail">', default_storage.url(jpeg[0][1]), alt
+    )
+
+
+class PartnerInline(admin.TabularInline):
+    model = EventPartner
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class FigureInline(admin.TabularInline):
+    model = HeadlineFigure
+    extra = 0
+    fields = ["source", "label", "suffix", "order", "hidden"]
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["order", "kind", "title", "starts_at", "ends_at"]
+    show_change_link = True
+
+
+class ResourceInline(admin.StackedInline):
+    model = Resource
+    extra = 0
+    fields = [("kind", "language", "order"), "title", ("file", "url")]
+
+
+class VideoInline(admin.StackedInline):
+    model = Video
+    extra = 0
+    fields = [
+        ("kind", "order"),
+        "title",
+        "provider_url",
+        ("poster", "poster_alt"),
+        "content_warning",
+        "duration",
+    ]
+    show_change_link = True
+
+
+class GalleryInline(admin.TabularInline):
+    model = Gallery
+    extra = 0
+    fields = ["order", "title"]
+    show_change_link = True
+
+
+class PledgeInline(admin.TabularInline):
+    model = CountryPledge
+    extra = 0
+    fields = ["country", "pledging_body", "status", "pledged_on"]
+    show_change_link = True
+
+
+@admin.action(description=_("Publish the selected events now"), permissions=["change"])
+def publish(modeladmin, request, queryset):
+    published, refused = 0, []
+    with transaction.atomic():
+        for event in queryset.select_for_update():
+            if not event.hero_image or not event.hero_image_alt.strip():
+                refused.append(event.title)
+                continue
+            event.status = Event.Status.PUBLISHED
+            if not event.publish_at:
+                event.publish_at = timezone.now()
+            event.save()
+            published += 1
+    if published:
+        modeladmin.message_user(
+            request,
+            ngettext("%d event published.", "%d events published.", published) % published,
+            messages.SUCCESS,
+        )
+    if refused:
+        modeladmin.message_user(
+            request,
+            _("Not published (a hero image with alt text is needed first): %s") % ", ".join(refused),
+            messages.ERROR,
+        )
+
+
+@admin.action(description=_("Unpublish the selected events (back to draft)"), permissions=["change"])
+def unpublish(modeladmin, request, queryset):
+    count = 0
+    for event in queryset:
+        event.status = Event.Status.DRAFT
+        event.save()
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%d event is a draft again.", "%d events are drafts again.", count) % count,
+        messages.SUCCESS,
+    )
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "thumb",
+        "title",
+        "start_date",
+        "city",
+        "country",
+        "status",
+        "publish_at",
+        "featured",
+        "n_sessions",
+    ]
+    list_display_links = ["thumb", "title"]
+    list_filter = ["status", "featured", "country", "start_date"]
+    search_fields = ["title", "strapline", "summary", "city", "venue"]
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["pillars"]
+    actions = [publish, unpublish]
+    save_on_top = True
+    inlines = [
+        PartnerInline,
+        FigureInline,
+        SessionInline,
+        VideoInline,
+        GalleryInline,
+        ResourceInline,
+        PledgeInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "strapline", "summary", "body", "parent"]}),
+        (_("When and where"), {"fields": [("start_date", "end_date"), ("city", "country"), "venue"]}),
+        (_("Hero image"), {"fields": ["hero_image", "hero_image_alt", "hero_preview"]}),
+        (_("Pillars and outcomes"), {"fields": ["pillars_heading", "pillars", "outcomes"]}),
+        (_("Figures staff count"), {"fields": [("attendees_in_person", "global_audience")]}),
+        (_("Publishing"), {"fields": [("status", "publish_at"), "featured"]}),
+    ]
+    readonly_fields = ["hero_preview"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(session_count=Count("sessions"))
+
+    @admin.display(description=_("image"))
+    def thumb(self, obj):
+        return thumbnail(obj.hero_renditions, obj.hero_image_alt)
+
+    @admin.display(description=_("hero image preview"))
+    def hero_preview(self, obj):
+        return thumbnail(obj.hero_renditions, obj.hero_image_alt)
+
+    @admin.display(description=_("sessions"), ordering="session_count")
+    def n_sessions(self, obj):
+        return obj.session_count
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["speaker"]
+    fields = ["order", "speaker", "role", "quote"]
+    formfield_overrides = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "quote":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "event", "kind", "order", "starts_at", "n_participants"]
+    list_filter = ["kind", "event"]
+    list_select_related = ["event"]
+    search_fields = ["title", "summary", "event__title"]
+    autocomplete_fields = ["event"]
+    inlines = [ParticipationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(participant_count=Count("participations"))
+
+    @admin.display(description=_("participants"), ordering="participant_count")
+    def n_participants(self, obj):
+        return obj.participant_count
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "thumb",
+        "full_name",
+        "identity",
+        "public_name_shown",
+        "role_title",
+        "organisation",
+        "country",
+    ]
+    list_display_links = ["thumb", "full_name"]
+    list_filter = ["identity", "country", "organisation__kind"]
+    list_select_related = ["organisation"]
+    search_fields = ["full_name", "first_name", "anonymous_descriptor", "role_title", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    fieldsets = [
+        (None, {"fields": ["full_name", "role_title", "organisation", "country", "bio"]}),
+        (
+            _("How they are shown in public"),
+            {
+                "fields": ["identity", "first_name", "anonymous_descriptor", "consent_date"],
+                "description": _(
+                    "Anonymous speakers are shown only by their descriptor, with no photo and no page. "
+                    "Their real name never reaches a public page."
+                ),
+            },
+        ),
+        (_("Photo"), {"fields": ["photo", "photo_alt", "photo_preview"]}),
+    ]
+    readonly_fields = ["photo_preview"]
+
+    @admin.display(description=_("photo"))
+    def thumb(self, obj):
+        return thumbnail(obj.photo_renditions, obj.photo_alt)
+
+    @admin.display(description=_("photo preview"))
+    def photo_preview(self, obj):
+        return thumbnail(obj.photo_renditions, obj.photo_alt)
+
+    @admin.display(description=_("shown as"))
+    def public_name_shown(self, obj):
+        return obj.public_name
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["thumb", "name", "short_name", "kind", "country"]
+    list_display_links = ["thumb", "name"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "short_name"]
+
+    @admin.display(description=_("logo"))
+    def thumb(self, obj):
+        return thumbnail(obj.logo_renditions, obj.name)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(CountryPledge)
+class CountryPledgeAdmin(SimpleHistoryAdmin):
+    list_display = ["country", "pledging_body", "status", "event", "pledged_on", "theme_names"]
+    list_filter = ["status", "country", "themes", "event"]
+    list_select_related = ["event"]
+    search_fields = ["pledging_body", "commitment", "event__title"]
+    autocomplete_fields = ["event"]
+    filter_horizontal = ["themes"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("themes")
+
+    @admin.display(description=_("themes"))
+    def theme_names(self, obj):
+        return ", ".join(theme.name for theme in obj.themes.all())
+
+
+@admin.register(Video)
+class VideoAdmin(SimpleHistoryAdmin):
+    list_display = ["thumb", "title", "kind", "event", "duration", "has_warning"]
+    list_display_links = ["thumb", "title"]
+    list_filter = ["kind", "event"]
+    list_select_related = ["event"]
+    search_fields = ["title", "description", "transcript"]
+    autocomplete_fields = ["event", "session"]
+
+    @admin.display(description=_("poster"))
+    def thumb(self, obj):
+        return thumbnail(obj.poster_renditions, obj.poster_alt)
+
+    @admin.display(description=_("content warning"), boolean=True)
+    def has_warning(self, obj):
+        return bool(obj.content_warning)
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    """Several images in one field; each is checked like any single upload."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        kwargs.setdefault("validators", [validate_image])
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class GalleryForm(forms.ModelForm):
+    upload = MultipleImageField(
+        label=_("Add photos"),
+        required=False,
+        help_text=_(
+            "Choose several images at once. Each gets the alt text below (edit each afterwards); "
+            "photos without alt text are never published."
+        ),
+    )
+    upload_alt_text = forms.CharField(label=_("Alt text for the new photos"), required=False, max_length=250)
+    upload_credit = forms.CharField(label=_("Credit for the new photos"), required=False, max_length=150)
+
+    class Meta:
+        model = Gallery
+        fields = ["event", "title", "description", "order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("upload") and not (cleaned.get("upload_alt_text") or "").strip():
+            self.add_error("upload_alt_text", _("Give alt text for the new photos."))
+        return cleaned
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    extra = 0
+    fields = ["thumb", "image", "alt_text", "caption", "credit", "order"]
+    readonly_fields = ["thumb"]
+
+    @admin.display(description=_("preview"))
+    def thumb(self, obj):
+        return thumbnail(obj.renditions, obj.alt_text)
+
+
+@admin.register(Gallery)
+class GalleryAdmin(SimpleHistoryAdmin):
+    form = GalleryForm
+    list_display = ["title", "event", "order", "n_photos"]
+    list_filter = ["event"]
+    list_select_related = ["event"]
+    search_fields = ["title", "description", "event__title"]
+    autocomplete_fields = ["event"]
+    inlines = [PhotoInline]
+    fieldsets = [
+        (None, {"fields": ["event", "title", "description", "order"]}),
+        (_("Upload several photos"), {"fields": ["upload", "upload_alt_text", "upload_credit"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(photo_count=Count("photos"))
+
+    @admin.display(description=_("photos"), ordering="photo_count")
+    def n_photos(self, obj):
+        return obj.photo_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        files = form.cleaned_data.get("upload") or []
+        start = form.instance.photos.count()
+        for number, image in enumerate(files, start=start):
+            Photo.objects.create(
+                gallery=form.instance,
+                image=image,
+                alt_text=form.cleaned_data["upload_alt_text"],
+                credit=form.cleaned_data.get("upload_credit", ""),
+                order=number,
+            )
+        if files:
+            self.message_user(
+                request,
+                ngettext("%d photo added.", "%d photos added.", len(files)) % len(files),
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Resource)
+class ResourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "language", "event"]
+    list_filter = ["kind", "language", "event"]
+    list_select_related = ["event"]
+    search_fields = ["title", "event__title"]
+    autocomplete_fields = ["event"]

@@ -86,6 +86,28 @@ class EventQuerySet(models.QuerySet):
     def past(self):
         return self.filter(end_date__lt=timezone.localdate()).order_by("-start_date")
 
+    def with_programme(self):
+        """Everything a highlights page shows, loaded in a fixed number of queries whatever the event's size."""
+        return self.select_related("parent").prefetch_related(
+            "pillars",
+            models.Prefetch("partners", queryset=EventPartner.objects.select_related("organisation")),
+            models.Prefetch("figures", queryset=HeadlineFigure.objects.filter(hidden=False)),
+            models.Prefetch(
+                "sessions",
+                queryset=Session.objects.prefetch_related(
+                    models.Prefetch(
+                        "participations",
+                        queryset=Participation.objects.select_related("speaker__organisation"),
+                    )
+                ),
+            ),
+            "videos",
+            models.Prefetch("pledges", queryset=CountryPledge.objects.prefetch_related("themes")),
+            models.Prefetch("parent__pledges", queryset=CountryPledge.objects.prefetch_related("themes")),
+            models.Prefetch("galleries", queryset=Gallery.objects.prefetch_related("photos")),
+            "resources",
+        )
+
 
 class Event(RenditionsMixin, TimeStampedModel):
     class Status(models.TextChoices):

@@ -1,5 +1,187 @@
-from django.views.generic import TemplateView
+from django.apps import apps
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView, TemplateView
+from django_countries import countries
+
+from .figures import figures_for
+from .models import CountryPledge, Event, Participation, Speaker, Theme
+
+
+def coverage_for(event):
+    """The media coverage sections' data, when that app provides it."""
+    if not apps.is_installed("media_coverage"):
+        return None
+    from media_coverage import models as coverage
+
+    return coverage.coverage_for_event(event) if hasattr(coverage, "coverage_for_event") else None
 
 
 class HomeView(TemplateView):
     template_name = "events/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Event.objects.published()
+        featured = published.filter(featured=True).with_programme().order_by("-start_date").first()
+        if featured is None:
+            featured = published.with_programme().order_by("-start_date").first()
+        context["featured"] = featured
+        context["figures"] = figures_for(featured) if featured else []
+        others = published.exclude(pk=featured.pk) if featured else published
+        context["upcoming"] = list(others.upcoming()[:6])
+        context["past"] = list(others.past()[:6])
+        return context
+
+
+class EventListView(ListView):
+    """Past events, paginated and filterable by year and country; upcoming ones above them."""
+
+    template_name = "events/event_list.html"
+    context_object_name = "past_events"
+    paginate_by = 12
+
+    @cached_property
+    def filters(self):
+        year = self.request.GET.get("year", "")
+        country = self.request.GET.get("country", "").upper()
+        return {
+            "year": int(year) if year.isdigit() and 1900 < int(year) < 3000 else None,
+            "country": country if country in countries else "",
+        }
+
+    def filtered(self, queryset):
+        if self.filters["year"]:
+            queryset = queryset.filter(start_date__year=self.filters["year"])
+        if self.filters["country"]:
+            queryset = queryset.filter(country=self.filters["country"])
+        return queryset
+
+    def get_queryset(self):
+        return self.filtered(Event.objects.published().past())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Event.objects.published()
+        context["upcoming_events"] = list(self.filtered(published.upcoming()))
+        context["filters"] = self.filters
+        context["years"] = [date.year for date in published.dates("start_date", "year", order="DESC")]
+        codes = set(published.exclude(country="").values_list("country", flat=True))
+        context["countries"] = sorted(
+            ((code, countries.name(code)) for code in codes), key=lambda item: item[1]
+        )
+        return context
+
+
+class EventDetailView(DetailView):
+    """The event highlights page. Staff may preview drafts; everyone else sees published events only."""
+
+    template_name = "events/event_detail.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return Event.objects.visible_to(self.request.user).with_programme()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        sessions = list(event.sessions.all())
+        context["figures"] = figures_for(event)
+        context["sessions"] = sessions
+        context["call_to_action"] = next(
+            (resource for resource in event.resources.all() if resource.kind == resource.Kind.CALL_TO_ACTION),
+            None,
+        )
+        context["films"] = [video for video in event.videos.all() if video.kind != video.Kind.INTERVIEW]
+        context["interviews"] = [video for video in event.videos.all() if video.kind == video.Kind.INTERVIEW]
+        context["galleries"] = [gallery for gallery in event.galleries.all() if gallery.photos.all()]
+        context["parent_pledges"] = (
+            list(event.parent.pledges.all()) if event.parent and event.parent.is_public else []
+        )
+        context["coverage"] = coverage_for(event)
+        context["is_preview"] = not event.is_public
+        return context
+
+
+class SpeakerDetailView(DetailView):
+    """A speaker's page: their sessions and quotes at published events. Anonymous speakers have none."""
+
+    template_name = "events/speaker_detail.html"
+    context_object_name = "speaker"
+
+    def get_queryset(self):
+        return Speaker.objects.with_public_page().select_related("organisation")
+
+    def get_object(self, queryset=None):
+        speaker = super().get_object(queryset)
+        events = Event.objects.visible_to(self.request.user)
+        self.participations = list(
+            Participation.objects.filter(speaker=speaker, session__event__in=events)
+            .select_related("session__event", "speaker__organisation")
+            .order_by("-session__event__start_date", "session__order")
+        )
+        if not self.participations:
+            raise Http404(_("No published event shows this speaker."))
+        return speaker
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["participations"] = self.participations
+        context["quotes"] = [participation for participation in self.participations if participation.quote]
+        return context
+
+
+class PledgeListView(ListView):
+    """Country pledges made at published events, filterable by event, country, status and theme."""
+
+    template_name = "events/pledge_list.html"
+    context_object_name = "pledges"
+    paginate_by = 50
+
+    @cached_property
+    def filters(self):
+        get = self.request.GET
+        return {
+            "event": get.get("event", ""),
+            "country": get.get("country", "").upper() if get.get("country", "").upper() in countries else "",
+            "status": get.get("status", "") if get.get("status", "") in CountryPledge.Status.values else "",
+            "theme": get.get("theme", ""),
+        }
+
+    @cached_property
+    def event(self):
+        if not self.filters["event"]:
+            return None
+        return get_object_or_404(Event.objects.published(), slug=self.filters["event"])
+
+    def get_queryset(self):
+        queryset = (
+            CountryPledge.objects.public()
+            .select_related("event")
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order")))
+        )
+        if self.event:
+            queryset = queryset.filter(event=self.event)
+        if self.filters["country"]:
+            queryset = queryset.filter(country=self.filters["country"])
+        if self.filters["status"]:
+            queryset = queryset.filter(status=self.filters["status"])
+        if self.filters["theme"]:
+            queryset = queryset.filter(themes__slug=self.filters["theme"])
+        return queryset.order_by("country", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        public = CountryPledge.objects.public()
+        context["filters"] = self.filters
+        context["event"] = self.event
+        context["statuses"] = CountryPledge.Status.choices
+        context["themes"] = list(Theme.objects.filter(pledges__in=public).distinct())
+        codes = set(public.values_list("country", flat=True))
+        context["countries"] = sorted(
+            ((code, countries.name(code)) for code in codes), key=lambda item: item[1]
+        )
+        return context

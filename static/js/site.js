@@ -20,9 +20,90 @@
     var target = event.target;
     var tag = target && target.tagName;
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
-    if (document.querySelector(".photo-viewer:not([hidden])")) return;
+    if (document.querySelector("dialog[open]")) return;
     var now = Date.now();
     if (now - lastEscape < 800) quickExit(null);
     lastEscape = now;
   });
+
+  // Videos: nothing is loaded from the provider until the visitor clicks play.
+  document.addEventListener("click", function (event) {
+    var play = event.target.closest && event.target.closest("[data-play]");
+    if (!play) return;
+    var player = play.closest("[data-embed-url]");
+    if (!player) return;
+    event.preventDefault();
+    var frame = document.createElement("iframe");
+    frame.src = player.getAttribute("data-embed-url");
+    frame.title = player.getAttribute("data-title") || "Video";
+    frame.className = "video-frame";
+    frame.setAttribute("allow", "autoplay; encrypted-media; picture-in-picture; fullscreen");
+    frame.setAttribute("allowfullscreen", "");
+    frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+    player.replaceChildren(frame);
+    frame.focus();
+  });
+
+  // Photo viewer: a modal dialog over the gallery; Escape closes it, arrow keys move between photos.
+  var viewer = document.querySelector("dialog.photo-viewer");
+  if (viewer && typeof viewer.showModal === "function") {
+    var links = Array.prototype.slice.call(document.querySelectorAll("a[data-viewer]"));
+    var image = viewer.querySelector("img");
+    var caption = viewer.querySelector("figcaption");
+    var current = 0;
+    var opener = null;
+    var show = function (index) {
+      current = (index + links.length) % links.length;
+      var link = links[current];
+      image.src = link.href;
+      image.alt = link.getAttribute("data-alt") || "";
+      caption.textContent = link.getAttribute("data-caption") || "";
+    };
+    links.forEach(function (link, index) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        opener = link;
+        show(index);
+        viewer.showModal();
+        viewer.querySelector("[data-viewer-close]").focus();
+      });
+    });
+    viewer.querySelector("[data-viewer-close]").addEventListener("click", function () { viewer.close(); });
+    viewer.querySelector("[data-viewer-next]").addEventListener("click", function () { show(current + 1); });
+    viewer.querySelector("[data-viewer-prev]").addEventListener("click", function () { show(current - 1); });
+    viewer.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowRight") show(current + 1);
+      if (event.key === "ArrowLeft") show(current - 1);
+    });
+    viewer.addEventListener("close", function () { if (opener) opener.focus(); });
+  }
+
+  // Headline figures count up once when they come into view (the real numbers are in the HTML already).
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  if (!reduceMotion && "IntersectionObserver" in window) {
+    var format = new Intl.NumberFormat(document.documentElement.lang || "en");
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        // Figures already on screen when the page opens keep their number; others count up when reached.
+        if (!entry.isIntersecting) {
+          entry.target.setAttribute("data-armed", "");
+          return;
+        }
+        observer.unobserve(entry.target);
+        if (!entry.target.hasAttribute("data-armed")) return;
+        var element = entry.target;
+        var target = parseInt(element.getAttribute("data-count"), 10);
+        var suffix = element.getAttribute("data-suffix") || "";
+        var started = null;
+        var step = function (time) {
+          if (started === null) started = time;
+          var progress = Math.min((time - started) / 1200, 1);
+          element.textContent = format.format(Math.round(target * progress)) + suffix;
+          if (progress < 1) window.requestAnimationFrame(step);
+        };
+        window.requestAnimationFrame(step);
+      });
+    });
+    document.querySelectorAll("[data-count]").forEach(function (element) { observer.observe(element); });
+  }
 })();

@@ -1,0 +1,41 @@
+"""
+Staff roles as Django groups, defined here and nowhere else. They are brought up to date after every
+`migrate`, so a new model's permissions join the right role without a data migration.
+
+- Editors manage all content (events, media coverage) and never see donation enquiries.
+- Fundraising manage donation enquiries and see no content they could change.
+- Administrators manage staff accounts, roles and login lock-outs.
+"""
+
+from django.apps import apps as global_apps
+
+EDITORS = "Editors"
+FUNDRAISING = "Fundraising"
+ADMINISTRATORS = "Administrators"
+
+# Role -> the apps whose every permission (view, add, change, delete, and custom ones) it holds.
+ROLE_APPS = {
+    EDITORS: ["events", "media_coverage"],
+    FUNDRAISING: ["donations"],
+    ADMINISTRATORS: ["auth", "axes"],
+}
+
+
+def role_permissions(role, permission_model):
+    return permission_model.objects.filter(content_type__app_label__in=ROLE_APPS[role])
+
+
+def sync_roles(using="default", apps=global_apps):
+    """Create the groups and give each exactly its permissions (removing any added by hand)."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role in ROLE_APPS:
+        group, _created = group_model.objects.using(using).get_or_create(name=role)
+        group.permissions.set(role_permissions(role, permission_model).using(using))
+
+
+def sync_roles_after_migrate(sender, using="default", apps=global_apps, **kwargs):
+    """post_migrate handler: runs once, after the last installed app, when every permission exists."""
+    if sender.name != list(global_apps.get_app_configs())[-1].name:
+        return
+    sync_roles(using=using)

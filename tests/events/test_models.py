@@ -1,0 +1,171 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events.models import Event, Participation, Speaker, Video
+from tests.factories import (
+    EventFactory,
+    ParticipationFactory,
+    PhotoFactory,
+    SessionFactory,
+    SpeakerFactory,
+    image_file,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_event_must_end_on_or_after_its_start():
+    event = EventFactory.build(start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 5))
+
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert error.value.message_dict["end_date"] == ["An event ends on or after the day it starts."]
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event.save()
+
+
+def test_published_event_needs_a_hero_image_with_alt_text():
+    event = EventFactory.build(hero_image_alt="")
+
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert error.value.message_dict["hero_image_alt"] == ["A published event's hero image needs alt text."]
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event.save()
+
+
+def test_a_draft_may_lack_a_hero_image():
+    event = EventFactory(draft=True, hero_image="", hero_image_alt="")
+
+    assert Event.objects.get(pk=event.pk).status == Event.Status.DRAFT
+
+
+def test_slugs_are_unique():
+    EventFactory(slug="bogota")
+
+    with pytest.raises(ValidationError) as error:
+        EventFactory.build(slug="bogota").full_clean()
+    assert "slug" in error.value.message_dict
+
+
+def test_publishing_without_a_time_publishes_now():
+    before = timezone.now()
+    event = EventFactory(status=Event.Status.PUBLISHED, publish_at=None)
+
+    assert before <= event.publish_at <= timezone.now()
+
+
+def test_published_means_published_and_due():
+    due = EventFactory()
+    EventFactory(draft=True)
+    EventFactory(publish_at=timezone.now() + datetime.timedelta(hours=1))
+
+    assert list(Event.objects.published()) == [due]
+
+
+def test_a_speaker_appears_once_per_session():
+    participation = ParticipationFactory()
+    duplicate = Participation(session=participation.session, speaker=participation.speaker)
+
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "This speaker is already in this session." in str(error.value)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+
+
+def test_session_must_end_after_it_starts():
+    start = timezone.now()
+    session = SessionFactory.build(
+        event=EventFactory(), starts_at=start, ends_at=start - datetime.timedelta(hours=1)
+    )
+
+    with pytest.raises(ValidationError) as error:
+        session.full_clean()
+    assert error.value.message_dict["ends_at"] == ["A session ends after it starts."]
+
+
+@pytest.mark.parametrize(
+    ("identity", "expected"),
+    [
+        (Speaker.Identity.FULL_NAME, "Amara Okafor"),
+        (Speaker.Identity.FIRST_NAME, "Amara"),
+        (Speaker.Identity.ANONYMOUS, "Survivor, Kenya"),
+    ],
+)
+def test_speaker_public_name_follows_consent(identity, expected):
+    speaker = SpeakerFactory(
+        full_name="Amara Okafor",
+        first_name="Amara",
+        identity=identity,
+        anonymous_descriptor="Survivor, Kenya",
+    )
+
+    assert speaker.public_name == expected
+
+
+def test_speaker_slug_never_carries_a_withheld_name():
+    first_only = SpeakerFactory(full_name="Amara Okafor", first_name_only=True)
+    anonymous = SpeakerFactory(full_name="Grace Wanjiru", anonymous=True)
+
+    assert first_only.slug == "amara"
+    assert anonymous.slug == "survivor-kenya"
+    assert anonymous.get_absolute_url() == ""
+
+
+def test_anonymous_speaker_needs_a_descriptor():
+    speaker = SpeakerFactory.build(identity=Speaker.Identity.ANONYMOUS, anonymous_descriptor="")
+
+    with pytest.raises(ValidationError) as error:
+        speaker.full_clean()
+    assert "anonymous_descriptor" in error.value.message_dict
+
+
+def test_video_embed_uses_privacy_enhanced_players():
+    assert (
+        Video(provider_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ").embed_url
+        == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1&rel=0"
+    )
+    assert Video(provider_url="https://youtu.be/dQw4w9WgXcQ").embed_url.startswith(
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    )
+    assert Video(provider_url="https://vimeo.com/76979871").embed_url == (
+        "https://player.vimeo.com/video/76979871?dnt=1&autoplay=1"
+    )
+    assert Video(provider_url="https://evil.example/watch?v=x").embed_url == ""
+
+
+def test_video_from_an_unknown_provider_is_refused():
+    video = Video(event=EventFactory(), title="Film", provider_url="https://evil.example/film")
+
+    with pytest.raises(ValidationError) as error:
+        video.full_clean()
+    assert error.value.message_dict["provider_url"] == ["Give a YouTube or Vimeo video address."]
+
+
+def test_photo_renditions_are_made_on_save_without_metadata(settings):
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    photo = PhotoFactory(image=image_file("big.jpg", size=(1000, 500)))
+
+    assert photo.renditions["width"] == 1000
+    assert [width for width, _name in photo.renditions["webp"]] == [320, 640, 1000]
+    with default_storage.open(photo.renditions["jpeg"][0][1]) as handle, Image.open(handle) as image:
+        assert image.size == (320, 160)
+        assert not image.getexif()
+
+
+def test_rich_text_is_sanitised_on_save():
+    session = SessionFactory(
+        summary='<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:alert(1)">x</a></p>'
+    )
+
+    assert session.summary == '<p>Hi <a rel="noopener noreferrer">x</a></p>'

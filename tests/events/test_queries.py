@@ -1,0 +1,90 @@
+"""A page's SQL count must not grow with its data: each page is measured at a small and a large size."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from events.models import Event, HeadlineFigure
+from tests.factories import (
+    CountryPledgeFactory,
+    EventFactory,
+    GalleryFactory,
+    HeadlineFigureFactory,
+    ParticipationFactory,
+    PhotoFactory,
+    ResourceFactory,
+    SessionFactory,
+    SpeakerFactory,
+    ThemeFactory,
+    VideoFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build_event(size, slug, speaker=None):
+    event = EventFactory(slug=slug, featured=True)
+    event.pillars.set([ThemeFactory() for _ in range(min(size, 4))])
+    for source in HeadlineFigure.Source.values:
+        HeadlineFigureFactory(event=event, source=source, label=source)
+    for number in range(size):
+        session = SessionFactory(event=event)
+        ParticipationFactory(session=session, speaker=speaker or SpeakerFactory(), quote="Words.")
+        ParticipationFactory(
+            session=session,
+            speaker=SpeakerFactory(anonymous=True, anonymous_descriptor=f"Survivor {slug}{number}"),
+        )
+        VideoFactory(event=event, session=session if number % 2 else None)
+        pledge = CountryPledgeFactory(event=event)
+        pledge.themes.set([ThemeFactory()])
+        PhotoFactory(gallery=GalleryFactory(event=event))
+        ResourceFactory(event=event)
+    return event
+
+
+def count_queries(client, url):
+    client.get(url)  # warm anything cached per process (content types, translations)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["highlights", "home", "event-list", "pledges"])
+def test_page_query_count_does_not_grow_with_the_event(client, page):
+    def url(event):
+        return {
+            "highlights": event.get_absolute_url(),
+            "home": reverse("events:home"),
+            "event-list": reverse("events:event-list"),
+            "pledges": reverse("events:pledge-list"),
+        }[page]
+
+    small = build_event(2, "small")
+    small_count = count_queries(client, url(small))
+    if page != "highlights":
+        Event.objects.filter(pk=small.pk).update(status=Event.Status.DRAFT)
+
+    large = build_event(20, "large")
+    for number in range(10):
+        day = datetime.date(2020, 1, number + 1)
+        EventFactory(start_date=day, end_date=day)
+    assert count_queries(client, url(large)) == small_count
+
+
+def test_speaker_page_query_count_does_not_grow_with_their_sessions(client):
+    few = SpeakerFactory(full_name="Few Sessions")
+    many = SpeakerFactory(full_name="Many Sessions")
+    build_event(2, "few", speaker=few)
+    build_event(20, "many", speaker=many)
+
+    assert count_queries(client, many.get_absolute_url()) == count_queries(client, few.get_absolute_url())
+
+
+def test_highlights_page_stays_within_its_query_budget(client):
+    event = build_event(6, "budget")
+
+    assert count_queries(client, event.get_absolute_url()) <= 16

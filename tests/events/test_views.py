@@ -1,0 +1,301 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import CountryPledge, HeadlineFigure
+from tests.factories import (
+    CountryPledgeFactory,
+    EventFactory,
+    GalleryFactory,
+    HeadlineFigureFactory,
+    ParticipationFactory,
+    PhotoFactory,
+    ResourceFactory,
+    SessionFactory,
+    SpeakerFactory,
+    ThemeFactory,
+    VideoFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(django_user_model):
+    user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_event"))
+    return user
+
+
+def public_urls(event, speaker):
+    return [
+        event.get_absolute_url(),
+        reverse("events:pledge-list") + f"?event={event.slug}",
+        speaker.get_absolute_url(),
+    ]
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"draft": True},
+        {"publish_at": timezone.now() + datetime.timedelta(days=1)},
+    ],
+    ids=["draft", "scheduled"],
+)
+def test_every_public_url_of_an_unpublished_event_answers_404(client, hidden):
+    event = EventFactory(title="Secret summit", **hidden)
+    speaker = SpeakerFactory()
+    ParticipationFactory(session=SessionFactory(event=event), speaker=speaker)
+
+    for url in public_urls(event, speaker):
+        response = client.get(url)
+        assert response.status_code == 404, url
+    for url in [reverse("events:home"), reverse("events:event-list"), reverse("events:pledge-list")]:
+        assert "Secret summit" not in client.get(url).content.decode()
+
+
+def test_staff_preview_a_draft_with_a_banner(client, staff):
+    event = EventFactory(draft=True, title="Work in progress")
+    client.force_login(staff)
+
+    response = client.get(event.get_absolute_url())
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<strong>Draft preview</strong>" in content
+    assert '<meta name="robots" content="noindex">' in content
+
+
+def test_published_page_has_no_preview_banner(client, staff):
+    event = EventFactory()
+    client.force_login(staff)
+
+    assert "Draft preview" not in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_highlights_page_shows_every_section_in_order(client):
+    event = EventFactory(
+        title="Safe Digital Futures",
+        summary="A satellite event in Bogotá.",
+        body="<p>Read the call to action.</p>",
+        pillars_heading="Concrete actions through",
+        outcomes="<p>20 countries pledged.</p>",
+    )
+    event.pillars.set([ThemeFactory(name="Safety by design")])
+    HeadlineFigureFactory(event=event, source=HeadlineFigure.Source.SPEAKERS, label="Speakers")
+    opening = SessionFactory(event=event, kind="opening", title="Opening", order=1)
+    ParticipationFactory(
+        session=opening,
+        speaker=SpeakerFactory(full_name="Marija Manojlovic", role_title="Executive Director"),
+        role="opening",
+        quote="We stand united.",
+    )
+    film_session = SessionFactory(event=event, kind="film", title="Film screening", order=2)
+    VideoFactory(
+        event=event, session=film_session, title="Beyond the Screen", content_warning="Survivors speak."
+    )
+    VideoFactory(event=event, kind="interview", title="Expert interview")
+    CountryPledgeFactory(event=event, country="SE", commitment="Fund helplines.")
+    PhotoFactory(gallery=GalleryFactory(event=event, title="Networking Reception"), alt_text="Guests talking")
+    ResourceFactory(event=event, kind="call_to_action", title="Call to Action")
+    ResourceFactory(event=event, kind="press_release", title="Press release")
+
+    response = client.get(event.get_absolute_url())
+
+    content = response.content.decode()
+    headings = [
+        "Safe Digital Futures",
+        "In figures",
+        "About the event",
+        "Concrete actions through",
+        "What came of it",
+        "The programme",
+        "Interviews",
+        "Country pledges",
+        "Captured memories",
+        "Resources",
+        "We'd love to have a chat",
+    ]
+    positions = [content.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+    assert "“We stand united.”" in content
+    assert (
+        '<a class="btn btn-outline-primary" href="https://example.org/press-release">Read the Call to Action</a>'
+        in content
+    )
+    assert "<strong>Content warning:</strong> Survivors speak." in content
+    assert 'alt="Guests talking"' in content
+    assert "Fund helplines." in content
+    assert "<title>Safe Digital Futures · Safe Digital</title>" in content
+    assert '<meta property="og:type" content="article">' in content
+
+
+def test_empty_sections_are_hidden(client):
+    event = EventFactory()
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    for heading in [
+        "In figures",
+        "The programme",
+        "Interviews",
+        "Country pledges",
+        "Captured memories",
+        "Resources",
+    ]:
+        assert heading not in content
+
+
+def test_headline_figures_are_real_numbers_in_the_html(client):
+    event = EventFactory(attendees_in_person=350)
+    HeadlineFigureFactory(
+        event=event, source=HeadlineFigure.Source.ATTENDEES, label="Attendees in person", suffix="+"
+    )
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert '<dd class="figure-value mb-0" data-count="350" data-suffix="+">350+</dd>' in content
+
+
+def test_video_loads_nothing_from_the_provider_before_a_click(client):
+    event = EventFactory()
+    VideoFactory(event=event, provider_url="https://www.youtube.com/watch?v=abcdefghijk")
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert "<iframe" not in content
+    assert (
+        'data-embed-url="https://www.youtube-nocookie.com/embed/abcdefghijk?autoplay=1&amp;rel=0"' in content
+    )
+
+
+def test_anonymous_speakers_real_name_reaches_no_public_page(client):
+    event = EventFactory()
+    survivor = SpeakerFactory(full_name="Grace Wanjiru Secretname", anonymous=True)
+    named = SpeakerFactory(full_name="Open Person")
+    session = SessionFactory(event=event)
+    ParticipationFactory(session=session, speaker=survivor, quote="I was not believed.")
+    ParticipationFactory(session=session, speaker=named)
+    CountryPledgeFactory(event=event)
+
+    responses = [
+        client.get(url)
+        for url in [
+            reverse("events:home"),
+            reverse("events:event-list"),
+            event.get_absolute_url(),
+            reverse("events:pledge-list"),
+            named.get_absolute_url(),
+        ]
+    ]
+
+    for response in responses:
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "Secretname" not in content
+        assert "Grace" not in content
+    highlights = responses[2].content.decode()
+    assert "Survivor, Kenya" in highlights
+    assert "I was not believed." in highlights
+    assert client.get(reverse("events:speaker-detail", kwargs={"slug": survivor.slug})).status_code == 404
+
+
+def test_speaker_page_lists_sessions_and_quotes(client):
+    speaker = SpeakerFactory(full_name="Camilla Waltersson Grönwall", role_title="Minister of Social Affairs")
+    event = EventFactory(title="Bogotá satellite")
+    ParticipationFactory(
+        session=SessionFactory(event=event, title="Opening"),
+        speaker=speaker,
+        role="opening",
+        quote="Collaborate.",
+    )
+    ParticipationFactory(
+        session=SessionFactory(event=EventFactory(draft=True), title="Hidden"), speaker=speaker
+    )
+
+    content = client.get(speaker.get_absolute_url()).content.decode()
+
+    assert "<h1>Camilla Waltersson Grönwall</h1>" in content
+    assert "“Collaborate.”" in content
+    assert "Opening</a>" in content
+    assert "Hidden" not in content
+
+
+def test_event_list_filters_by_year_and_country(client):
+    EventFactory(
+        title="Bogotá 2024", start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6)
+    )
+    EventFactory(
+        title="Stockholm 2023",
+        country="SE",
+        start_date=datetime.date(2023, 5, 1),
+        end_date=datetime.date(2023, 5, 1),
+    )
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    EventFactory(title="Next summit", start_date=future, end_date=future)
+
+    def titles(query):
+        response = client.get(reverse("events:event-list") + query)
+        return [e.title for e in response.context["past_events"]], [
+            e.title for e in response.context["upcoming_events"]
+        ]
+
+    assert titles("") == (["Bogotá 2024", "Stockholm 2023"], ["Next summit"])
+    assert titles("?year=2023") == (["Stockholm 2023"], [])
+    assert titles("?country=co") == (["Bogotá 2024"], ["Next summit"])
+    assert titles("?year=nonsense&country=<script>") == (["Bogotá 2024", "Stockholm 2023"], ["Next summit"])
+
+
+def test_event_list_is_paginated(client):
+    for number in range(14):
+        EventFactory(
+            title=f"Past {number:02}",
+            start_date=datetime.date(2020, 1, number + 1),
+            end_date=datetime.date(2020, 1, number + 1),
+        )
+
+    first = client.get(reverse("events:event-list"))
+    second = client.get(reverse("events:event-list") + "?page=2")
+
+    assert len(first.context["past_events"]) == 12
+    assert [e.title for e in second.context["past_events"]] == ["Past 01", "Past 00"]
+    assert "Page 2 of 2" in second.content.decode()
+
+
+def test_pledges_page_filters_by_country_status_and_theme(client):
+    legislation = ThemeFactory(name="Robust legislation", slug="robust-legislation")
+    event = EventFactory()
+    brazil = CountryPledgeFactory(event=event, country="BR", status=CountryPledge.Status.IN_PROGRESS)
+    brazil.themes.set([legislation])
+    CountryPledgeFactory(event=event, country="KE")
+    CountryPledgeFactory(event=EventFactory(draft=True), country="SE")
+
+    def countries(query):
+        return [p.country.code for p in client.get(reverse("events:pledge-list") + query).context["pledges"]]
+
+    assert countries("") == ["BR", "KE"]
+    assert countries("?country=KE") == ["KE"]
+    assert countries("?status=in_progress") == ["BR"]
+    assert countries("?theme=robust-legislation") == ["BR"]
+    assert countries("?status=bogus") == ["BR", "KE"]
+    content = client.get(reverse("events:pledge-list")).content.decode()
+    assert '<p role="status">2 pledges</p>' in content
+
+
+def test_home_features_an_event_with_its_figures_and_a_donation_call(client):
+    event = EventFactory(title="Featured summit", featured=True, attendees_in_person=120)
+    HeadlineFigureFactory(event=event, source=HeadlineFigure.Source.ATTENDEES, label="Attendees")
+    EventFactory(
+        title="Older event", start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2020, 1, 1)
+    )
+
+    content = client.get(reverse("events:home")).content.decode()
+
+    assert "Featured summit" in content
+    assert ">120</dd>" in content
+    assert "Older event" in content
+    assert "We'd love to have a chat" in content
