@@ -2,10 +2,13 @@ from django.apps import apps
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_countries import countries
+
+from safedigital.cache import cache_public_page
 
 from .figures import figures_for
 from .models import CountryPledge, Event, Participation, Speaker, Theme
@@ -20,6 +23,7 @@ def coverage_for(event):
     return coverage.coverage_for_event(event) if hasattr(coverage, "coverage_for_event") else None
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class HomeView(TemplateView):
     template_name = "events/home.html"
 
@@ -37,6 +41,7 @@ class HomeView(TemplateView):
         return context
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class EventListView(ListView):
     """Past events, paginated and filterable by year and country; upcoming ones above them."""
 
@@ -76,6 +81,7 @@ class EventListView(ListView):
         return context
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class EventDetailView(DetailView):
     """The event highlights page. Staff may preview drafts; everyone else sees published events only."""
 
@@ -106,6 +112,7 @@ class EventDetailView(DetailView):
         return context
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class SpeakerDetailView(DetailView):
     """A speaker's page: their sessions and quotes at published events. Anonymous speakers have none."""
 
@@ -134,6 +141,7 @@ class SpeakerDetailView(DetailView):
         return context
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class PledgeListView(ListView):
     """Country pledges made at published events, filterable by event, country, status and theme."""
 

@@ -7,6 +7,9 @@ class SafeDigitalConfig(AppConfig):
     verbose_name = "Safe Digital"
 
     def ready(self):
+        from .cache import connect_signals
         from .roles import sync_roles_after_migrate
+
+        connect_signals()
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="safedigital.sync_roles")

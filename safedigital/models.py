@@ -40,4 +40,7 @@ class RenditionsMixin(models.Model):
             setattr(self, renditions_field, renditions)
             changed[renditions_field] = renditions
         if changed:
+            from .cache import content_changed
+
             type(self)._base_manager.filter(pk=self.pk).update(**changed)
+            content_changed()

@@ -1,0 +1,101 @@
+import datetime
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import EventFactory, ParticipationFactory, SessionFactory, SpeakerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+def test_anonymous_visitor_gets_the_cached_page_without_sql(client):
+    event = EventFactory(title="Cached summit")
+    first = client.get(event.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(event.get_absolute_url())
+
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert "Cached summit" in second.content.decode()
+    assert second["Cache-Control"] == "public, max-age=60"
+    assert second["ETag"] == first["ETag"]
+
+
+def test_saving_a_speaker_refreshes_every_event_page_that_shows_them(client):
+    speaker = SpeakerFactory(full_name="Old Name")
+    pages = []
+    for _ in range(2):
+        event = EventFactory()
+        ParticipationFactory(session=SessionFactory(event=event), speaker=speaker)
+        pages.append(event.get_absolute_url())
+    for url in pages:
+        assert "Old Name" in client.get(url).content.decode()
+
+    speaker.full_name = "New Name"
+    speaker.save()
+
+    for url in pages:
+        content = client.get(url).content.decode()
+        assert "New Name" in content
+        assert "Old Name" not in content
+
+
+def test_unchanged_page_answers_304_to_a_conditional_request(client):
+    event = EventFactory()
+    etag = client.get(event.get_absolute_url())["ETag"]
+
+    response = client.get(event.get_absolute_url(), headers={"if-none-match": etag})
+
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_staff_and_draft_previews_are_never_cached(client, django_user_model):
+    event = EventFactory(draft=True, title="Secret draft")
+    staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_event"))
+    client.force_login(staff)
+
+    preview = client.get(event.get_absolute_url())
+    home = client.get(reverse("events:home"))
+    client.logout()
+
+    assert "Draft preview" in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"] and "private" in preview["Cache-Control"]
+    assert "no-store" in home["Cache-Control"]
+    assert client.get(event.get_absolute_url()).status_code == 404
+
+
+def test_a_scheduled_event_limits_how_long_pages_are_kept(client):
+    EventFactory(publish_at=timezone.now() + datetime.timedelta(seconds=90))
+
+    with mock.patch("safedigital.cache.cache.set") as cache_set:
+        client.get(reverse("events:home"))
+
+    timeouts = [
+        call.args[2] for call in cache_set.call_args_list if str(call.args[0]).startswith("page-cache:")
+    ]
+    assert timeouts and all(0 < timeout <= 91 for timeout in timeouts)
+
+
+def test_page_cache_can_be_switched_off(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    event = EventFactory()
+    client.get(event.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(event.get_absolute_url())
+
+    assert len(queries) > 0
+    assert "public" not in response.get("Cache-Control", "")
