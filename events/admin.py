@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from safedigital.uploads import validate_image
+from safedigital.uploads import CheckedImageFormField
 
 from .models import (
     CountryPledge,
@@ -324,12 +324,11 @@ class MultipleImageInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleImageField(forms.ImageField):
+class MultipleImageField(CheckedImageFormField):
     """Several images in one field; each is checked like any single upload."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        kwargs.setdefault("validators", [validate_image])
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
