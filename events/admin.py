@@ -96,7 +96,7 @@ class PledgeInline(admin.TabularInline):
 def publish(modeladmin, request, queryset):
     published, refused = 0, []
     with transaction.atomic():
-        for event in queryset.select_for_update():
+        for event in Event.objects.select_for_update().filter(pk__in=[event.pk for event in queryset]):
             if not event.hero_image or not event.hero_image_alt.strip():
                 refused.append(event.title)
                 continue
