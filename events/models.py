@@ -86,6 +86,19 @@ class EventQuerySet(models.QuerySet):
     def past(self):
         return self.filter(end_date__lt=timezone.localdate()).order_by("-start_date")
 
+    def with_figures(self):
+        """What the headline figures count (see events.figures), loaded in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("figures", queryset=HeadlineFigure.objects.filter(hidden=False)),
+            models.Prefetch(
+                "sessions",
+                queryset=Session.objects.prefetch_related(
+                    models.Prefetch("participations", queryset=Participation.objects.select_related("speaker"))
+                ),
+            ),
+            "pledges",
+        )
+
     def with_programme(self):
         """Everything a highlights page shows, loaded in a fixed number of queries whatever the event's size."""
         return self.select_related("parent").prefetch_related(

@@ -30,9 +30,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
-        featured = published.filter(featured=True).with_programme().order_by("-start_date").first()
+        featured = published.filter(featured=True).with_figures().order_by("-start_date").first()
         if featured is None:
-            featured = published.with_programme().order_by("-start_date").first()
+            featured = published.with_figures().order_by("-start_date").first()
         context["featured"] = featured
         context["figures"] = figures_for(featured) if featured else []
         others = published.exclude(pk=featured.pk) if featured else published
