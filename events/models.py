@@ -93,7 +93,9 @@ class EventQuerySet(models.QuerySet):
             models.Prefetch(
                 "sessions",
                 queryset=Session.objects.prefetch_related(
-                    models.Prefetch("participations", queryset=Participation.objects.select_related("speaker"))
+                    models.Prefetch(
+                        "participations", queryset=Participation.objects.select_related("speaker")
+                    )
                 ),
             ),
             "pledges",

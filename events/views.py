@@ -14,6 +14,17 @@ from .figures import figures_for
 from .models import CountryPledge, Event, Participation, Speaker, Theme
 
 
+def country_filter(request):
+    """The ?country= filter as a valid ISO code, or ""."""
+    code = request.GET.get("country", "").upper()
+    return code if code in countries else ""
+
+
+def country_choices(codes):
+    """(code, name) pairs for a country filter, sorted by name."""
+    return sorted(((code, countries.name(code)) for code in set(codes)), key=lambda item: item[1])
+
+
 def coverage_for(event):
     """The media coverage sections' data, when that app provides it."""
     if not apps.is_installed("media_coverage"):
@@ -52,10 +63,9 @@ class EventListView(ListView):
     @cached_property
     def filters(self):
         year = self.request.GET.get("year", "")
-        country = self.request.GET.get("country", "").upper()
         return {
             "year": int(year) if year.isdigit() and 1900 < int(year) < 3000 else None,
-            "country": country if country in countries else "",
+            "country": country_filter(self.request),
         }
 
     def filtered(self, queryset):
@@ -154,7 +164,7 @@ class PledgeListView(ListView):
         get = self.request.GET
         return {
             "event": get.get("event", ""),
-            "country": get.get("country", "").upper() if get.get("country", "").upper() in countries else "",
+            "country": country_filter(self.request),
             "status": get.get("status", "") if get.get("status", "") in CountryPledge.Status.values else "",
             "theme": get.get("theme", ""),
         }

@@ -37,17 +37,20 @@ def _size_of(upload):
     return getattr(upload, "size", None) or 0
 
 
+def _check_size(upload, limit, message):
+    if _size_of(upload) > limit:
+        raise ValidationError(
+            message,
+            code="file_too_large",
+            params={"size": round(_size_of(upload) / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
+        )
+
+
 def validate_image(upload):
     """A real JPEG, PNG or WebP (by its content, not its name), within the size and pixel limits."""
-    if _size_of(upload) > settings.IMAGE_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("This image is %(size)s MB; the limit is %(limit)s MB."),
-            code="image_too_large",
-            params={
-                "size": round(_size_of(upload) / 1_048_576, 1),
-                "limit": round(settings.IMAGE_UPLOAD_MAX_BYTES / 1_048_576, 1),
-            },
-        )
+    _check_size(
+        upload, settings.IMAGE_UPLOAD_MAX_BYTES, _("This image is %(size)s MB; the limit is %(limit)s MB.")
+    )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
@@ -89,15 +92,11 @@ def validate_image(upload):
 
 def validate_pdf(upload):
     """A PDF by its content (it starts with %PDF- and ends with %%EOF), within the size limit."""
-    if _size_of(upload) > settings.DOCUMENT_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("This document is %(size)s MB; the limit is %(limit)s MB."),
-            code="document_too_large",
-            params={
-                "size": round(_size_of(upload) / 1_048_576, 1),
-                "limit": round(settings.DOCUMENT_UPLOAD_MAX_BYTES / 1_048_576, 1),
-            },
-        )
+    _check_size(
+        upload,
+        settings.DOCUMENT_UPLOAD_MAX_BYTES,
+        _("This document is %(size)s MB; the limit is %(limit)s MB."),
+    )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
