@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from media_coverage.demo import load_demo_coverage
 from media_coverage.models import Outlet, coverage_for_event
 from tests.factories import (
     CoverageFiguresFactory,
@@ -203,6 +204,61 @@ def test_mentions_and_figures_are_viewed_on_the_coverage_page(client, event):
 
 
 # The highlights page's partials -------------------------------------------------------------------------
+
+
+def test_seed_coverage_and_social_sections(settings):
+    event = EventFactory(title="Safe Digital Futures for Children", slug="safe-digital-futures")
+    load_demo_coverage(event)
+    event.refresh_from_db()
+
+    coverage_html = render_to_string(
+        "media_coverage/includes/coverage_section.html", {"coverage": coverage_for_event(event)}
+    )
+    social_html = render_to_string(
+        "media_coverage/includes/social_section.html", {"coverage": coverage_for_event(event)}
+    )
+
+    html = " ".join(coverage_html.split())
+    assert html.startswith(
+        '<section class="section coverage-section" id="media-coverage" aria-labelledby="media-coverage-heading">'
+    )
+    assert '<h2 id="media-coverage-heading">Media coverage</h2>' in html
+    assert '<p class="figure-value mb-0">15,712,224</p>' in html
+    assert '<p class="lead">people were reached through media coverage.</p>' in html
+    assert "Source: Media monitoring agency report (seed page)" in html
+    assert "<p>Covered by 30 outlets.</p>" in html
+    media = re.findall(r"<dt [^>]*>([^<]+)</dt> <dd [^>]*> (.*?) </dd>", html)
+    assert media == [
+        (
+            "Print",
+            'El Tiempo <span class="text-body-secondary">(Colombia&#x27;s largest national newspaper)</span>',
+        ),
+        ("Digital", "Publimetro, Semana and 23 outlets not named here"),
+        (
+            "Television",
+            'Capital, Caracol <span class="text-body-secondary">(a leading private television network in '
+            "Colombia)</span>, City Television",
+        ),
+        ("Radio", "1 outlet not named here"),
+    ]
+    assert (
+        '<a class="btn btn-outline-primary" href="/events/safe-digital-futures/coverage/">'
+        "See all 30 mentions and charts</a>"
+    ) in html
+    assert "Placeholder" not in coverage_html
+
+    social_text = " ".join(re.sub(r"<[^>]+>", " ", social_html).split())
+    assert '<h2 id="social-media-heading">Social media</h2>' in social_html
+    assert "Promoted on LinkedIn, X, Instagram and Facebook." in social_text
+    assert "#Act4OnlineSafety #SafeOnline" in social_text
+    assert ("Total posts 933 Maximum reach 2,900,000 Impressions 105,000 Countries reached 39") in social_text
+    assert "The top post on X had 46,514 impressions and 1,614 engagements." in social_text
+    assert "On LinkedIn, compared with usual activity:" in social_text
+    assert (
+        "<strong>+82\u00a0%</strong> impressions, <strong>+107\u00a0%</strong> reactions.</li>" in social_html
+    )
+    for html in (coverage_html, social_html):
+        assert " style=" not in html and "<script" not in html
 
 
 def test_sections_are_hidden_when_the_event_has_no_coverage():
