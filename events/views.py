@@ -29,9 +29,9 @@ def coverage_for(event):
     """The media coverage sections' data, when that app provides it."""
     if not apps.is_installed("media_coverage"):
         return None
-    from media_coverage import models as coverage
+    from media_coverage.models import coverage_for_event
 
-    return coverage.coverage_for_event(event) if hasattr(coverage, "coverage_for_event") else None
+    return coverage_for_event(event)
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -99,13 +99,19 @@ class EventDetailView(DetailView):
     context_object_name = "event"
 
     def get_queryset(self):
-        return Event.objects.visible_to(self.request.user).with_programme()
+        queryset = Event.objects.visible_to(self.request.user).with_programme()
+        if apps.is_installed("media_coverage"):
+            queryset = queryset.select_related("coverage_figures", "social_figures").prefetch_related(
+                "social_figures__platforms"
+            )
+        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
         sessions = list(event.sessions.all())
-        context["figures"] = figures_for(event)
+        context["coverage"] = coverage_for(event)
+        context["figures"] = figures_for(event, coverage=context["coverage"])
         context["sessions"] = sessions
         context["call_to_action"] = next(
             (resource for resource in event.resources.all() if resource.kind == resource.Kind.CALL_TO_ACTION),
@@ -117,7 +123,6 @@ class EventDetailView(DetailView):
         context["parent_pledges"] = (
             list(event.parent.pledges.all()) if event.parent and event.parent.is_public else []
         )
-        context["coverage"] = coverage_for(event)
         context["is_preview"] = not event.is_public
         return context
 

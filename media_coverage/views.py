@@ -1,9 +1,11 @@
 from django.conf import global_settings
 from django.db.models import Prefetch
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
 from events.models import Event
+from safedigital.cache import cache_public_page
 
 from . import charts
 from .forms import CoverageFilterForm
@@ -12,6 +14,7 @@ from .models import MediaMention, coverage_for_event
 LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class EventCoverageView(DetailView):
     """Every mention of a published event (staff may preview drafts), filterable, with charts."""
 
