@@ -145,3 +145,49 @@ class HeadlineFigureFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     source = events.HeadlineFigure.Source.SPEAKERS
     label = "Speakers"
+
+
+# --- donations ---------------------------------------------------------------------------------------------
+
+from django.contrib.auth import get_user_model  # noqa: E402
+
+from donations import models as donations  # noqa: E402
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Sequence(lambda n: f"Staff{n}")
+    last_name = "Member"
+    email = factory.LazyAttribute(lambda user: f"{user.username}@safedigital.example")
+    is_staff = True
+
+
+class DonationEnquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = donations.DonationEnquiry
+
+    name = factory.Sequence(lambda n: f"Donor {n}")
+    email = factory.Sequence(lambda n: f"donor{n}@example.org")
+    organisation = factory.Sequence(lambda n: f"Foundation {n}")
+    country = "GB"
+    kind = donations.DonationEnquiry.Kind.FOUNDATION
+    budget = donations.DonationEnquiry.Budget.FROM_50K
+    message = "We would like to fund work on safety by design."
+    privacy_consent = True
+
+    class Params:
+        spam = factory.Trait(is_spam=True, spam_reason="the hidden field was filled in")
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = donations.StatusChange
+
+    enquiry = factory.SubFactory(DonationEnquiryFactory)
+    from_status = donations.DonationEnquiry.Status.NEW
+    to_status = donations.DonationEnquiry.Status.CONTACTED
+    changed_by = factory.SubFactory(StaffUserFactory)
