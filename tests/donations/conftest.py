@@ -1,7 +1,17 @@
+import time
+from unittest import mock
+
 import pytest
 from django.contrib.auth.models import Permission
 
+from donations import spam
 from tests.factories import StaffUserFactory
+
+
+def aged_stamp(seconds=60, **kwargs):
+    """A form stamp as if the form had been served `seconds` ago."""
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - seconds):
+        return spam.issue_stamp(**kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +26,24 @@ def _donation_settings(settings):
     settings.DONATION_MAX_LINKS = 2
     settings.DONATION_RETENTION_DAYS = 730
     settings.DONATION_SPAM_RETENTION_DAYS = 30
+
+
+@pytest.fixture
+def enquiry_data():
+    """A good submission of the form, sent a minute after the form was served."""
+    return {
+        "name": "Ana María Gómez",
+        "email": "ana@fundacion.example",
+        "organisation": "Fundación Horizonte",
+        "country": "CO",
+        "phone": "+57 601 234 5678",
+        "kind": "foundation",
+        "budget": "50k_250k",
+        "message": "We fund child-safety work in the Andes and would like to talk.",
+        "privacy_consent": "on",
+        "homepage": "",
+        "stamp": aged_stamp(),
+    }
 
 
 def grant(user, *codenames):
