@@ -142,6 +142,19 @@ def test_names_are_escaped_in_html_but_not_in_text(client, enquiry_data, django_
     assert "<p>Dear Seán O&#x27;Brien &lt;b&gt;,</p>" in html_of(thanks)
 
 
+def test_acknowledgement_is_in_the_language_of_the_page(
+    client, enquiry_data, django_capture_on_commit_callbacks
+):
+    submit(client, enquiry_data, django_capture_on_commit_callbacks, HTTP_ACCEPT_LANGUAGE="es")
+
+    staff, thanks = mail.outbox
+    assert thanks.subject == "Gracias por escribir a Safe Digital"
+    assert thanks.body.startswith("Estimado/a Ana María Gómez:\n\nGracias por escribirnos")
+    assert '<html lang="es">' in html_of(thanks)
+    assert staff.subject == "[Safe Digital] New enquiry: Foundation or trust, Fundación Horizonte"
+    assert "Language of the page: Spanish" in staff.body
+
+
 def test_acknowledgements_to_one_address_are_rate_limited(
     client, enquiry_data, django_capture_on_commit_callbacks
 ):

@@ -483,3 +483,15 @@ def test_thank_you_page_says_what_happens_next(client):
 
     assert '<h2 class="h4 mt-4">What happens next</h2>' in content
     assert '<a href="/privacy/">how we look after your details</a>' in content
+
+
+def test_form_speaks_the_language_of_the_visitor(client, enquiry_data):
+    page = client.get(ENQUIRY_URL, HTTP_ACCEPT_LANGUAGE="es")
+    errors = post(client, enquiry_data | {"name": ""}, HTTP_ACCEPT_LANGUAGE="es")
+
+    content = page.content.decode()
+    assert '<html lang="es">' in content
+    assert "<h1>Nos encantaría conversar con usted</h1>" in content
+    assert "Su nombre" in content
+    assert "Donación individual" in content
+    assert '<a href="#id_name">Escriba su nombre.</a>' in errors.content.decode()
