@@ -32,6 +32,15 @@ FOCUSED = """() => {
         position: Array.prototype.indexOf.call(document.querySelectorAll("*"), element),
         ring: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none",
         visible: box.width > 0 && box.height > 0 && element.checkVisibility(),
+        // WCAG 2.4.11: a focused element is not entirely hidden (e.g. behind the fixed quick exit).
+        covered: (() => {
+            const points = [[box.left + 2, box.top + 2], [box.right - 2, box.top + 2],
+                            [box.left + 2, box.bottom - 2], [box.right - 2, box.bottom - 2]];
+            return points.every(([x, y]) => {
+                const top = document.elementFromPoint(x, y);
+                return top && !element.contains(top) && !top.contains(element);
+            });
+        })(),
     };
 }"""
 TABBABLE = """() => Array.from(document.querySelectorAll(
@@ -51,22 +60,28 @@ def tab_through(page, limit=200):
     raise AssertionError(f"Focus never left the page after {limit} presses of Tab")
 
 
+FIRST_STOPS = {
+    "1280px": ["Skip to main content", "Leave this site", "Safe Digital", "Home", "Events", "Pledges"],
+    # On a phone the navigation is behind its toggle button.
+    "375px": ["Skip to main content", "Leave this site", "Safe Digital", "Show the menu"],
+}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
 @pytest.mark.parametrize("name", ["home", "highlights"])
-def test_keyboard_reaches_everything_in_order_with_a_visible_focus_ring(page, site, demo_event, name):
+def test_keyboard_reaches_everything_in_order_with_a_visible_focus_ring(
+    new_context, site, demo_event, name, viewport
+):
+    page = new_context(viewport=viewport).new_page()
     page.goto(site.url + public_pages(demo_event)[name])
 
     stops = tab_through(page)
 
-    assert [stop["name"] for stop in stops[:6]] == [
-        "Skip to main content",
-        "Leave this site",
-        "Safe Digital",
-        "Home",
-        "Events",
-        "Pledges",
-    ]
+    first = FIRST_STOPS[f"{viewport['width']}px"]
+    assert [stop["name"] for stop in stops[: len(first)]] == first
     assert len(stops) == page.evaluate(TABBABLE), "every interactive element is reached by Tab"
     positions = [stop["position"] for stop in stops]
     assert positions == sorted(positions), "focus follows the reading order"
     assert [stop for stop in stops if not stop["visible"]] == [], "focus never goes to something unseen"
+    assert [stop for stop in stops if stop["covered"]] == [], "a focused element is never hidden"
     assert [stop for stop in stops if not stop["ring"]] == [], "every focused element shows a focus ring"

@@ -1,0 +1,44 @@
+"""Responsive layout: nothing scrolls sideways on a phone; screenshots for a person to look at."""
+
+import pytest
+
+from tests.browser.helpers import DESKTOP, PHONE, SCREENSHOTS, public_pages, screenshot
+
+pytestmark = pytest.mark.browser
+
+SIDEWAYS = """() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    widest: Array.from(document.querySelectorAll("body *"))
+        .filter(element => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .filter(element => !element.closest(".table-responsive-wrap, .visually-hidden"))
+        .slice(0, 5)
+        .map(element => element.outerHTML.slice(0, 160)),
+})"""
+ALL_IMAGES_LOADED = """() => {
+    document.querySelectorAll("img[loading=lazy]").forEach(image => { image.loading = "eager"; });
+    return Promise.all(Array.from(document.images).map(image => image.decode().catch(() => null)));
+}"""
+
+
+def test_no_public_page_scrolls_sideways_on_a_phone(new_context, site, demo_event):
+    page = new_context(viewport=PHONE).new_page()
+    for name, path in public_pages(demo_event).items():
+        page.goto(site.url + path)
+        page.evaluate(ALL_IMAGES_LOADED)
+
+        widths = page.evaluate(SIDEWAYS)
+
+        assert widths["scrollWidth"] <= widths["innerWidth"], f"{name} scrolls sideways at 375 px: {widths}"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_screenshots_of_home_and_highlights(new_context, site, demo_event, viewport):
+    page = new_context(viewport=viewport, reduced_motion="reduce").new_page()
+    for name in ("home", "highlights"):
+        page.goto(site.url + public_pages(demo_event)[name])
+        page.evaluate(ALL_IMAGES_LOADED)
+
+        screenshot(page, f"{name}-{viewport['width']}")
+
+        assert (SCREENSHOTS / f"{name}-{viewport['width']}.png").stat().st_size > 10_000
