@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from safedigital.uploads import validate_image
+from media_coverage.admin import MediaMentionInline, mentions_changelist_url, mentions_import_url
+from safedigital.uploads import CheckedImageFormField
 
 from .models import (
     CountryPledge,
@@ -96,7 +97,7 @@ class PledgeInline(admin.TabularInline):
 def publish(modeladmin, request, queryset):
     published, refused = 0, []
     with transaction.atomic():
-        for event in queryset.select_for_update():
+        for event in Event.objects.select_for_update().filter(pk__in=[event.pk for event in queryset]):
             if not event.hero_image or not event.hero_image_alt.strip():
                 refused.append(event.title)
                 continue
@@ -163,6 +164,7 @@ class EventAdmin(SimpleHistoryAdmin):
         GalleryInline,
         ResourceInline,
         PledgeInline,
+        MediaMentionInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "strapline", "summary", "body", "parent"]}),
@@ -171,8 +173,9 @@ class EventAdmin(SimpleHistoryAdmin):
         (_("Pillars and outcomes"), {"fields": ["pillars_heading", "pillars", "outcomes"]}),
         (_("Figures staff count"), {"fields": [("attendees_in_person", "global_audience")]}),
         (_("Publishing"), {"fields": [("status", "publish_at"), "featured"]}),
+        (_("Media coverage"), {"fields": ["coverage_links"]}),
     ]
-    readonly_fields = ["hero_preview"]
+    readonly_fields = ["hero_preview", "coverage_links"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_count=Count("sessions"))
@@ -184,6 +187,18 @@ class EventAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("hero image preview"))
     def hero_preview(self, obj):
         return thumbnail(obj.hero_renditions, obj.hero_image_alt)
+
+    @admin.display(description=_("mentions"))
+    def coverage_links(self, obj):
+        if not obj.pk:
+            return _("Save the event first; then import its media mentions from a monitoring agency's CSV.")
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            mentions_changelist_url(obj),
+            _("All mentions of this event"),
+            mentions_import_url(obj),
+            _("Import mentions from CSV"),
+        )
 
     @admin.display(description=_("sessions"), ordering="session_count")
     def n_sessions(self, obj):
@@ -324,12 +339,11 @@ class MultipleImageInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleImageField(forms.ImageField):
+class MultipleImageField(CheckedImageFormField):
     """Several images in one field; each is checked like any single upload."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        kwargs.setdefault("validators", [validate_image])
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

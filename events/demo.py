@@ -421,11 +421,8 @@ def load_pledges(conference, themes):
         pledge = upsert(
             CountryPledge,
             {"event": conference, "country": code},
-            pledging_body="Placeholder: pledging body to be entered",
-            commitment=(
-                "Placeholder pledge for the demo. The seed page says 20 countries submitted pledges on online harms "
-                "to children at the Global Ministerial Conference; enter this country's published pledge here."
-            ),
+            pledging_body="Placeholder",
+            commitment="Placeholder: this country's published pledge is to be entered.",
             status=CountryPledge.Status.PLEDGED,
             pledged_on=datetime.date(2024, 11, 8),
         )

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from safedigital.models import RenditionsMixin, TimeStampedModel
 from safedigital.richtext import sanitize
-from safedigital.uploads import RandomName, validate_image, validate_pdf
+from safedigital.uploads import CheckedImageField, RandomName, validate_pdf
 
 
 class Organisation(RenditionsMixin, TimeStampedModel):
@@ -32,8 +32,8 @@ class Organisation(RenditionsMixin, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=60, blank=True, help_text=_("E.g. “UNICEF”."))
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(
-        _("logo"), upload_to=RandomName("logos"), blank=True, validators=[validate_image],
+    logo = CheckedImageField(
+        _("logo"), upload_to=RandomName("logos"), blank=True,
         help_text=_("JPEG, PNG or WebP. Its alt text is the organisation's name."),
     )  # fmt: skip
     logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
@@ -85,6 +85,21 @@ class EventQuerySet(models.QuerySet):
 
     def past(self):
         return self.filter(end_date__lt=timezone.localdate()).order_by("-start_date")
+
+    def with_figures(self):
+        """What the headline figures count (see events.figures), loaded in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("figures", queryset=HeadlineFigure.objects.filter(hidden=False)),
+            models.Prefetch(
+                "sessions",
+                queryset=Session.objects.prefetch_related(
+                    models.Prefetch(
+                        "participations", queryset=Participation.objects.select_related("speaker")
+                    )
+                ),
+            ),
+            "pledges",
+        )
 
     def with_programme(self):
         """Everything a highlights page shows, loaded in a fixed number of queries whatever the event's size."""
@@ -139,9 +154,7 @@ class Event(RenditionsMixin, TimeStampedModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
-    hero_image = models.ImageField(
-        _("hero image"), upload_to=RandomName("events"), blank=True, validators=[validate_image]
-    )
+    hero_image = CheckedImageField(_("hero image"), upload_to=RandomName("events"), blank=True)
     hero_image_alt = models.CharField(
         _("hero image alt text"), max_length=250, blank=True,
         help_text=_("What the image shows, for people who cannot see it. Required to publish."),
@@ -345,9 +358,7 @@ class Speaker(RenditionsMixin, TimeStampedModel):
         related_name="speakers",
     )  # fmt: skip
     country = CountryField(_("country"), blank=True)
-    photo = models.ImageField(
-        _("photo"), upload_to=RandomName("speakers"), blank=True, validators=[validate_image]
-    )
+    photo = CheckedImageField(_("photo"), upload_to=RandomName("speakers"), blank=True)
     photo_alt = models.CharField(_("photo alt text"), max_length=250, blank=True)
     photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     bio = models.TextField(_("biography"), blank=True)
@@ -528,9 +539,7 @@ class Video(RenditionsMixin, TimeStampedModel):
             "The page address of the video. It plays from the provider's privacy-enhanced player after a click."
         ),
     )
-    poster = models.ImageField(
-        _("poster image"), upload_to=RandomName("videos"), blank=True, validators=[validate_image]
-    )
+    poster = CheckedImageField(_("poster image"), upload_to=RandomName("videos"), blank=True)
     poster_alt = models.CharField(_("poster alt text"), max_length=250, blank=True)
     poster_renditions = models.JSONField(default=dict, blank=True, editable=False)
     duration = models.DurationField(_("duration"), null=True, blank=True, help_text=_("hh:mm:ss"))
@@ -608,7 +617,7 @@ class Photo(RenditionsMixin, models.Model):
     gallery = models.ForeignKey(
         Gallery, verbose_name=_("gallery"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(_("image"), upload_to=RandomName("photos"), validators=[validate_image])
+    image = CheckedImageField(_("image"), upload_to=RandomName("photos"))
     alt_text = models.CharField(
         _("alt text"), max_length=250, help_text=_("What the photo shows, for people who cannot see it.")
     )

@@ -14,13 +14,24 @@ from .figures import figures_for
 from .models import CountryPledge, Event, Participation, Speaker, Theme
 
 
+def country_filter(request):
+    """The ?country= filter as a valid ISO code, or ""."""
+    code = request.GET.get("country", "").upper()
+    return code if code in countries else ""
+
+
+def country_choices(codes):
+    """(code, name) pairs for a country filter, sorted by name."""
+    return sorted(((code, countries.name(code)) for code in set(codes)), key=lambda item: item[1])
+
+
 def coverage_for(event):
     """The media coverage sections' data, when that app provides it."""
     if not apps.is_installed("media_coverage"):
         return None
-    from media_coverage import models as coverage
+    from media_coverage.models import coverage_for_event
 
-    return coverage.coverage_for_event(event) if hasattr(coverage, "coverage_for_event") else None
+    return coverage_for_event(event)
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -30,9 +41,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
-        featured = published.filter(featured=True).with_programme().order_by("-start_date").first()
+        featured = published.filter(featured=True).with_figures().order_by("-start_date").first()
         if featured is None:
-            featured = published.with_programme().order_by("-start_date").first()
+            featured = published.with_figures().order_by("-start_date").first()
         context["featured"] = featured
         context["figures"] = figures_for(featured) if featured else []
         others = published.exclude(pk=featured.pk) if featured else published
@@ -52,10 +63,9 @@ class EventListView(ListView):
     @cached_property
     def filters(self):
         year = self.request.GET.get("year", "")
-        country = self.request.GET.get("country", "").upper()
         return {
             "year": int(year) if year.isdigit() and 1900 < int(year) < 3000 else None,
-            "country": country if country in countries else "",
+            "country": country_filter(self.request),
         }
 
     def filtered(self, queryset):
@@ -89,13 +99,19 @@ class EventDetailView(DetailView):
     context_object_name = "event"
 
     def get_queryset(self):
-        return Event.objects.visible_to(self.request.user).with_programme()
+        queryset = Event.objects.visible_to(self.request.user).with_programme()
+        if apps.is_installed("media_coverage"):
+            queryset = queryset.select_related("coverage_figures", "social_figures").prefetch_related(
+                "social_figures__platforms"
+            )
+        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
         sessions = list(event.sessions.all())
-        context["figures"] = figures_for(event)
+        context["coverage"] = coverage_for(event)
+        context["figures"] = figures_for(event, coverage=context["coverage"])
         context["sessions"] = sessions
         context["call_to_action"] = next(
             (resource for resource in event.resources.all() if resource.kind == resource.Kind.CALL_TO_ACTION),
@@ -107,7 +123,6 @@ class EventDetailView(DetailView):
         context["parent_pledges"] = (
             list(event.parent.pledges.all()) if event.parent and event.parent.is_public else []
         )
-        context["coverage"] = coverage_for(event)
         context["is_preview"] = not event.is_public
         return context
 
@@ -154,7 +169,7 @@ class PledgeListView(ListView):
         get = self.request.GET
         return {
             "event": get.get("event", ""),
-            "country": get.get("country", "").upper() if get.get("country", "").upper() in countries else "",
+            "country": country_filter(self.request),
             "status": get.get("status", "") if get.get("status", "") in CountryPledge.Status.values else "",
             "theme": get.get("theme", ""),
         }

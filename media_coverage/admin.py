@@ -1,1 +1,222 @@
-from django.contrib import admin  # noqa: F401
+from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries.filters import CountryFilter
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
+from simple_history.admin import SimpleHistoryAdmin
+
+from events.models import Event
+
+from .forms import MentionConfirmImportForm, MentionImportForm
+from .models import CoverageFigures, MediaMention, Outlet, PlatformFigures, SocialFigures
+from .resources import MediaMentionResource
+
+# The events admin is written apart from this app; autocomplete on the event needs it registered (with
+# search_fields). Until it is, the event is a plain select. The events app's admin is loaded first.
+EVENT_AUTOCOMPLETE = ["event"] if admin.site.is_registered(Event) else []
+
+
+def mentions_changelist_url(event):
+    """The mention list filtered to one event: the path from an event to its coverage."""
+    return f"{reverse('admin:media_coverage_mediamention_changelist')}?event__id__exact={event.pk}"
+
+
+def mentions_import_url(event):
+    return f"{reverse('admin:media_coverage_mediamention_import')}?event={event.pk}"
+
+
+class MediaMentionInline(admin.TabularInline):
+    """The event's mentions, for the events admin: `inlines = [MediaMentionInline, …]`."""
+
+    model = MediaMention
+    extra = 0
+    fields = ["outlet", "headline", "link", "date", "language", "kind", "reach"]
+    autocomplete_fields = ["outlet"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("outlet")
+
+
+@admin.register(Outlet)
+class OutletAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "medium", "country", "placeholder", "mention_count", "logo_thumbnail"]
+    list_filter = ["medium", ("country", CountryFilter), "placeholder"]
+    search_fields = ["name", "description"]
+    fields = ["name", "medium", "country", "description", "website", "logo", "placeholder"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(number_of_mentions=Count("mentions"))
+
+    @admin.display(description=_("mentions"), ordering="number_of_mentions")
+    def mention_count(self, outlet):
+        return outlet.number_of_mentions
+
+    @admin.display(description=_("logo"))
+    def logo_thumbnail(self, outlet):
+        if not outlet.logo:
+            return ""
+        return format_html(
+            '<img src="{}" alt="{}" class="admin-thumbnail" height="32">', outlet.logo.url, outlet
+        )
+
+
+@admin.register(MediaMention)
+class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
+    list_display = ["headline", "outlet", "medium", "event", "date", "language", "kind", "reach"]
+    list_filter = [
+        ("outlet__medium", admin.ChoicesFieldListFilter),
+        "language",
+        ("outlet__country", CountryFilter),
+        "event",
+        "date",
+        "kind",
+    ]
+    list_select_related = ["outlet", "event"]
+    search_fields = ["headline", "outlet__name", "link", "excerpt"]
+    autocomplete_fields = ["outlet", *EVENT_AUTOCOMPLETE]
+    date_hierarchy = "date"
+    fields = ["event", "outlet", "headline", "link", "date", "language", "kind", "reach", "excerpt"]
+
+    resource_classes = [MediaMentionResource]
+    import_form_class = MentionImportForm
+    confirm_form_class = MentionConfirmImportForm
+    import_template_name = "admin/media_coverage/mediamention/import.html"
+    import_export_change_list_template = "admin/media_coverage/mediamention/change_list_import.html"
+
+    @admin.display(description=_("medium"), ordering="outlet__medium")
+    def medium(self, mention):
+        return mention.outlet.get_medium_display()
+
+    def has_import_permission(self, request):
+        """Importing adds and changes mentions (and may add outlets): it takes both rights."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def get_import_formats(self):
+        return [CSV]
+
+    def get_import_form_initial(self, request):
+        return {"event": request.GET.get("event")} if request.GET.get("event", "").isdigit() else {}
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        return {"event": cleaned.get("event")}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["event"] = import_form.cleaned_data["event"].pk
+        return initial
+
+    def process_result(self, result, request):
+        event_id = request.POST.get("event", "")
+        if result.has_errors() or result.has_validation_errors():
+            # The file changed between the preview and the confirmation; the transaction wrote nothing.
+            messages.error(
+                request, _("Nothing was imported: the file has errors. Upload it again to see them.")
+            )
+            return HttpResponseRedirect(reverse("admin:media_coverage_mediamention_import"))
+        response = super().process_result(result, request)
+        if event_id.isdigit():
+            response["Location"] += f"?event__id__exact={event_id}"
+        return response
+
+
+class PlatformFiguresInline(admin.TabularInline):
+    model = PlatformFigures
+    extra = 0
+    fields = [
+        "platform",
+        "posts",
+        "impressions",
+        "engagements",
+        "top_post_link",
+        "top_post_impressions",
+        "top_post_engagements",
+        "impressions_uplift_percent",
+        "reactions_uplift_percent",
+        "order",
+    ]
+
+
+@admin.register(CoverageFigures)
+class CoverageFiguresAdmin(SimpleHistoryAdmin):
+    list_display = ["event", "reported_reach", "summed_reach", "reach_shown", "outlets", "mentions_link"]
+    list_filter = ["reach_shown"]
+    list_select_related = ["event"]
+    search_fields = ["event__title", "source"]
+    autocomplete_fields = EVENT_AUTOCOMPLETE
+    fieldsets = [
+        (None, {"fields": ["event"]}),
+        (_("Reach"), {"fields": ["reported_reach", "source", "source_link", "reach_shown", "summed_reach"]}),
+        (_("Outlets"), {"fields": ["outlet_count_override", "outlets"]}),
+        (_("Mentions"), {"fields": ["mentions_link"]}),
+    ]
+    readonly_fields = ["summed_reach", "outlets", "mentions_link"]
+
+    def get_queryset(self, request):
+        """Each row's mention count, summed reach and outlets, counted in the one changelist query."""
+        mentions = MediaMention.objects.filter(event=OuterRef("event")).order_by().values("event")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                mention_total=Coalesce(Subquery(mentions.annotate(n=Count("pk")).values("n")), 0),
+                mentions_reach=Subquery(mentions.annotate(total=Sum("reach")).values("total")),
+                outlets_counted=Coalesce(
+                    Subquery(mentions.annotate(n=Count("outlet", distinct=True)).values("n")), 0
+                ),
+            )
+        )
+
+    @admin.display(description=_("sum of the mentions' reach"), ordering="mentions_reach")
+    def summed_reach(self, figures):
+        if figures.pk is None or figures.mentions_reach is None:
+            return "—"
+        return intcomma(figures.mentions_reach)
+
+    @admin.display(description=_("outlets"))
+    def outlets(self, figures):
+        if figures.pk is None:
+            return "—"
+        if figures.outlet_count_override is not None:
+            return _("%(override)s (override; %(counted)s counted from the mentions)") % {
+                "override": figures.outlet_count_override,
+                "counted": figures.outlets_counted,
+            }
+        return _("%(counted)s (counted from the mentions)") % {"counted": figures.outlets_counted}
+
+    @admin.display(description=_("mentions"), ordering="mention_total")
+    def mentions_link(self, figures):
+        if figures.pk is None:
+            return "—"
+        label = ngettext("%(count)d mention", "%(count)d mentions", figures.mention_total) % {
+            "count": figures.mention_total
+        }
+        return format_html('<a href="{}">{}</a>', mentions_changelist_url(figures.event), label)
+
+
+@admin.register(SocialFigures)
+class SocialFiguresAdmin(SimpleHistoryAdmin):
+    list_display = ["event", "hashtags", "total_posts", "maximum_reach", "impressions", "countries_reached"]
+    list_select_related = ["event"]
+    search_fields = ["event__title", "hashtags"]
+    autocomplete_fields = EVENT_AUTOCOMPLETE
+    fields = [
+        "event",
+        "hashtags",
+        "total_posts",
+        "maximum_reach",
+        "impressions",
+        "countries_reached",
+        "source",
+    ]
+    inlines = [PlatformFiguresInline]

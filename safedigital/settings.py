@@ -176,6 +176,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "en"
@@ -217,6 +218,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_PIXELS = env_int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000)
 DOCUMENT_UPLOAD_MAX_BYTES = env_int("DOCUMENT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
+# CSV import of media mentions (django-import-export): the whole file in one transaction, so a bad row
+# leaves nothing behind, and a ceiling on the file's size and rows.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+COVERAGE_IMPORT_MAX_BYTES = env_int("COVERAGE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+COVERAGE_IMPORT_MAX_ROWS = env_int("COVERAGE_IMPORT_MAX_ROWS", 5000)
 
 # Mail: the console by default; SMTP (or any backend) through EMAIL_BACKEND and the EMAIL_* variables.
 EMAIL_BACKEND_PATH = env_str(

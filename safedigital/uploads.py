@@ -4,10 +4,12 @@ import io
 import secrets
 from pathlib import PurePath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -35,17 +37,20 @@ def _size_of(upload):
     return getattr(upload, "size", None) or 0
 
 
+def _check_size(upload, limit, message):
+    if _size_of(upload) > limit:
+        raise ValidationError(
+            message,
+            code="file_too_large",
+            params={"size": round(_size_of(upload) / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
+        )
+
+
 def validate_image(upload):
     """A real JPEG, PNG or WebP (by its content, not its name), within the size and pixel limits."""
-    if _size_of(upload) > settings.IMAGE_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("This image is %(size)s MB; the limit is %(limit)s MB."),
-            code="image_too_large",
-            params={
-                "size": round(_size_of(upload) / 1_048_576, 1),
-                "limit": round(settings.IMAGE_UPLOAD_MAX_BYTES / 1_048_576, 1),
-            },
-        )
+    _check_size(
+        upload, settings.IMAGE_UPLOAD_MAX_BYTES, _("This image is %(size)s MB; the limit is %(limit)s MB.")
+    )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
@@ -72,7 +77,11 @@ def validate_image(upload):
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(_("This image is too large to process."), code="image_bomb") from None
+        raise ValidationError(
+            _("This image has too many pixels to process safely; the limit is %(limit)s million pixels."),
+            code="image_bomb",
+            params={"limit": settings.IMAGE_UPLOAD_MAX_PIXELS // 1_000_000},
+        ) from None
     except Exception:
         raise ValidationError(
             _("This file is not a complete JPEG, PNG or WebP image."), code="image_invalid"
@@ -83,15 +92,11 @@ def validate_image(upload):
 
 def validate_pdf(upload):
     """A PDF by its content (it starts with %PDF- and ends with %%EOF), within the size limit."""
-    if _size_of(upload) > settings.DOCUMENT_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("This document is %(size)s MB; the limit is %(limit)s MB."),
-            code="document_too_large",
-            params={
-                "size": round(_size_of(upload) / 1_048_576, 1),
-                "limit": round(settings.DOCUMENT_UPLOAD_MAX_BYTES / 1_048_576, 1),
-            },
-        )
+    _check_size(
+        upload,
+        settings.DOCUMENT_UPLOAD_MAX_BYTES,
+        _("This document is %(size)s MB; the limit is %(limit)s MB."),
+    )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
@@ -147,3 +152,25 @@ def delete_renditions(renditions):
     for kind in ("webp", "jpeg"):
         for _width, name in (renditions or {}).get(kind, []):
             default_storage.delete(name)
+
+
+class CheckedImageFormField(forms.ImageField):
+    """Form field that explains a refusal precisely (format, size, pixels, damage) before Django's own check."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        validate_image(upload)
+        return super().to_python(data)
+
+
+class CheckedImageField(models.ImageField):
+    """An image field whose uploads are always checked by content; use it for every image a person uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_image])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("events.urls")),
+    path("", include("media_coverage.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -145,3 +145,66 @@ class HeadlineFigureFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     source = events.HeadlineFigure.Source.SPEAKERS
     label = "Speakers"
+
+
+# --- media coverage -----------------------------------------------------------------------------------------
+
+from media_coverage import models as coverage  # noqa: E402 (this section's own import, kept with it)
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = coverage.Outlet
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    medium = coverage.Outlet.Medium.DIGITAL
+    country = "CO"
+
+    class Params:
+        placeholder_outlet = factory.Trait(
+            placeholder=True, name=factory.Sequence(lambda n: f"Placeholder outlet {n}"), country=""
+        )
+
+
+class MediaMentionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = coverage.MediaMention
+
+    event = factory.SubFactory(EventFactory)
+    outlet = factory.SubFactory(OutletFactory)
+    headline = factory.Sequence(lambda n: f"Ministers pledge action on online harm, report {n}")
+    link = factory.Sequence(lambda n: f"https://news.example/story-{n}")
+    date = datetime.date(2024, 11, 7)
+    language = "es"
+    kind = coverage.MediaMention.Kind.NEWS_REPORT
+
+
+class CoverageFiguresFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = coverage.CoverageFigures
+
+    event = factory.SubFactory(EventFactory)
+    reported_reach = 15_712_224
+    source = "Media monitoring agency report"
+
+
+class SocialFiguresFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = coverage.SocialFigures
+
+    event = factory.SubFactory(EventFactory)
+    hashtags = "#Act4OnlineSafety #SafeOnline"
+    total_posts = 933
+    maximum_reach = 2_900_000
+    impressions = 105_000
+    countries_reached = 39
+
+
+class PlatformFiguresFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = coverage.PlatformFigures
+
+    social = factory.SubFactory(SocialFiguresFactory)
+    platform = coverage.PlatformFigures.Platform.X
+    order = factory.Sequence(lambda n: n)

@@ -114,7 +114,7 @@ def test_editor_creates_an_event_with_inlines(admin_client):
         "sessions-0-kind": "opening",
         "sessions-0-title": "Opening",
     }
-    for prefix in ["figures", "videos", "galleries", "resources", "pledges"]:
+    for prefix in ["figures", "videos", "galleries", "resources", "pledges", "media_mentions"]:
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
 
@@ -140,7 +140,7 @@ def test_publishing_without_a_hero_image_shows_the_reason_beside_the_field(admin
             "status": "published",
             **{
                 f"{p}-{k}": "0"
-                for p in ["partners", "figures", "sessions", "videos", "galleries", "resources", "pledges"]
+                for p in ["partners", "figures", "sessions", "videos", "galleries", "resources", "pledges", "media_mentions"]
                 for k in ["TOTAL_FORMS", "INITIAL_FORMS"]
             },
         },

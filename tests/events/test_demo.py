@@ -58,7 +58,7 @@ def test_demo_command_builds_the_bogota_event(client, settings):
     assert "Beyond the Screen: Hidden voices of online abuse" in content
     assert '<dd class="figure-value mb-0" data-count="10" data-suffix="">10</dd>' in content
     assert "Name to be entered" not in content
-    assert "Placeholder pledge for the demo." in content
+    assert "Placeholder: this country&#x27;s published pledge is to be entered." in content
 
 
 def test_demo_command_twice_gives_the_same_database(settings):

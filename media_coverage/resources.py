@@ -1,0 +1,349 @@
+"""
+CSV import of media mentions as a monitoring agency exports them (django-import-export).
+
+Every row becomes a mention of one event, chosen on the import form. Outlets are matched by name, ignoring
+case, or created. A row that is already there (the same link, or the same outlet and headline, for the event)
+is updated, or skipped when nothing changed, so importing the same file twice changes nothing. The whole file
+is imported in one transaction: one bad row and nothing is written.
+"""
+
+import csv
+import datetime
+import io
+import re
+
+from diff_match_patch import diff_match_patch
+from django.conf import global_settings, settings
+from django.core.exceptions import ValidationError
+from django.utils.encoding import force_str
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django_countries import countries
+from import_export import resources, widgets
+from import_export.fields import Field
+
+from .models import MediaMention, Outlet
+
+REQUIRED_COLUMNS = ("outlet", "headline", "link", "date", "medium", "language", "reach")
+OPTIONAL_COLUMNS = ("kind", "excerpt", "country")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+WHOLE_NUMBER = re.compile(r"^\d{1,3}([,. \u00a0]\d{3})+$|^\d+$")
+
+
+def normalise_header(name):
+    return (name or "").strip().lower()
+
+
+def _choice(value, choices):
+    """The stored value of a choice given as its value or its label, ignoring case; None if unknown."""
+    wanted = value.strip().lower()
+    for stored, label in choices:
+        if wanted in {str(stored).lower(), str(label).lower()}:
+            return stored
+    return None
+
+
+def parse_medium(value):
+    if value.strip().lower() == "tv":
+        return Outlet.Medium.TV
+    return _choice(value, Outlet.Medium.choices)
+
+
+def check_csv_upload(upload):
+    """
+    Refuse, with a message an editor can act on, a file that is too large, not UTF-8 CSV text, or not laid
+    out as the import expects (its first line names the columns; every line has as many values).
+    """
+    limit = settings.COVERAGE_IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("This file is %(size)s KB; the limit is %(limit)s KB. Split it into smaller files.")
+            % {"size": f"{upload.size / 1024:,.0f}", "limit": f"{limit / 1024:,.0f}"},
+            code="file_too_large",
+        )
+    upload.seek(0)
+    raw = upload.read()
+    upload.seek(0)
+    try:
+        if b"\x00" in raw:
+            raise UnicodeDecodeError("utf-8", raw, 0, 1, "binary content")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _(
+                "This file is not CSV text in UTF-8 (a spreadsheet file perhaps). "
+                "Save it from the spreadsheet as “CSV UTF-8” and upload that."
+            ),
+            code="not_csv",
+        ) from None
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]
+    except csv.Error as error:
+        raise ValidationError(
+            _("This file is not valid CSV: %(error)s.") % {"error": error}, code="not_csv"
+        ) from None
+    expected = ", ".join(REQUIRED_COLUMNS)
+    if not rows:
+        raise ValidationError(
+            _("The file is empty. Its first line names the columns: %(columns)s.") % {"columns": expected},
+            code="empty",
+        )
+    header = [normalise_header(name) for name in rows[0]]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    unknown = [
+        name or _("(a column without a name)")
+        for name in header
+        if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    ]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append(_("The file has no column %(names)s.") % {"names": ", ".join(missing)})
+    if unknown:
+        problems.append(_("The import does not know the column %(names)s.") % {"names": ", ".join(unknown)})
+    if repeated:
+        problems.append(_("The column %(names)s appears twice.") % {"names": ", ".join(repeated)})
+    if problems:
+        problems.append(
+            _("The first line must name the columns %(required)s, and may add %(optional)s.")
+            % {"required": expected, "optional": ", ".join(OPTIONAL_COLUMNS)}
+        )
+        raise ValidationError(" ".join(problems), code="columns")
+    if len(rows) == 1:
+        raise ValidationError(_("The file has column names but no rows under them."), code="no_rows")
+    if len(rows) - 1 > settings.COVERAGE_IMPORT_MAX_ROWS:
+        raise ValidationError(
+            _("This file has %(rows)s rows; the limit is %(limit)s. Split it into smaller files.")
+            % {"rows": f"{len(rows) - 1:,}", "limit": f"{settings.COVERAGE_IMPORT_MAX_ROWS:,}"},
+            code="too_many_rows",
+        )
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise ValidationError(
+                _(
+                    "Row %(number)s (line %(line)s of the file) has %(values)s values but the first line names "
+                    "%(columns)s columns. "
+                    "A value with a comma in it must be in double quotes."
+                )
+                % {"number": number - 1, "line": number, "values": len(row), "columns": len(header)},
+                code="ragged",
+            )
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return force_str(value if value is not None else "").strip()
+
+
+class OutletWidget(widgets.ForeignKeyWidget):
+    """An outlet matched by name, ignoring case, or created from the row's name, medium and country."""
+
+    def __init__(self):
+        super().__init__(Outlet, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        name = force_str(value or "").strip()
+        if not name:
+            raise ValueError(_("Give the outlet's name."))
+        medium_text = force_str((row or {}).get("medium") or "").strip()
+        medium = parse_medium(medium_text) if medium_text else None
+        if medium_text and medium is None:
+            raise ValueError(
+                _("“%(medium)s” is not a medium; write print, digital, TV or radio.")
+                % {"medium": medium_text}
+            )
+        outlet = Outlet.objects.filter(name__iexact=name).first()
+        if outlet is not None:
+            if medium and outlet.medium != medium:
+                raise ValueError(
+                    _(
+                        "“%(outlet)s” is recorded as %(stored)s, but this row says %(given)s. "
+                        "Correct the file, or the outlet in the back office."
+                    )
+                    % {
+                        "outlet": outlet.name,
+                        "stored": outlet.get_medium_display().lower(),
+                        "given": Outlet.Medium(medium).label.lower(),
+                    }
+                )
+            return outlet
+        if not medium:
+            raise ValueError(
+                _("“%(outlet)s” is a new outlet: give its medium (print, digital, TV or radio).")
+                % {"outlet": name}
+            )
+        outlet = Outlet(name=name, medium=medium, country=self._country((row or {}).get("country")))
+        try:
+            outlet.full_clean()
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
+        outlet.save()
+        return outlet
+
+    @staticmethod
+    def _country(value):
+        text = force_str(value or "").strip()
+        if not text:
+            return ""
+        code = countries.alpha2(text) or countries.by_name(text)
+        if not code:
+            raise ValueError(
+                _("“%(country)s” is not a country; write a code such as CO.") % {"country": text}
+            )
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class DayWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = force_str(value or "").strip()
+        if not text:
+            return None
+        for date_format in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, date_format).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _(
+                "“%(value)s” is not a date; write it as 2024-11-07 (year-month-day) or 07/11/2024 (day/month/year)."
+            )
+            % {"value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class ReachWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = force_str(value if value is not None else "").strip()
+        if not text:
+            return None
+        if not WHOLE_NUMBER.match(text):
+            raise ValueError(
+                _("“%(value)s” is not a whole number of people; write it like 150000 or 150,000.")
+                % {"value": text}
+            )
+        return int(re.sub(r"\D", "", text))
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class LanguageWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = force_str(value or "").strip()
+        if not text:
+            return ""
+        code = _choice(text, global_settings.LANGUAGES)
+        if code is None:
+            raise ValueError(
+                _(
+                    "“%(value)s” is not a language we know; write a code such as es or en, or a name such as Spanish."
+                )
+                % {"value": text}
+            )
+        return code
+
+
+class KindWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = force_str(value or "").strip()
+        if not text:
+            return None
+        kind = _choice(text, MediaMention.Kind.choices)
+        if kind is None:
+            raise ValueError(
+                _("“%(value)s” is not a kind of mention; write one of: %(kinds)s.")
+                % {
+                    "value": text,
+                    "kinds": ", ".join(str(label).lower() for label in MediaMention.Kind.labels),
+                }
+            )
+        return kind
+
+
+class PlainDiff(resources.Diff):
+    """The preview's changes as <ins>/<del> without inline styles (the site's CSP allows none)."""
+
+    def as_html(self):
+        matcher = diff_match_patch()
+        cells = []
+        for before, after in zip(self.left, self.right, strict=False):
+            if before != after and self.new:
+                before = ""
+            changes = matcher.diff_main(force_str(before), force_str(after))
+            matcher.diff_cleanupSemantic(changes)
+            tags = {matcher.DIFF_INSERT: "ins", matcher.DIFF_DELETE: "del", matcher.DIFF_EQUAL: "span"}
+            cells.append(
+                mark_safe(  # noqa: S308 (every piece is escaped by format_html)
+                    "".join(format_html("<{0}>{1}</{0}>", tags[op], text) for op, text in changes if text)
+                )
+            )
+        return cells
+
+
+class MediaMentionResource(resources.ModelResource):
+    """The columns of the CSV file; the event comes from the import form, not from the file."""
+
+    outlet = Field(attribute="outlet", column_name="outlet", widget=OutletWidget())
+    headline = Field(attribute="headline", column_name="headline", widget=TextWidget())
+    link = Field(attribute="link", column_name="link", widget=TextWidget())
+    date = Field(attribute="date", column_name="date", widget=DayWidget())
+    medium = Field(attribute="outlet__medium", column_name="medium", readonly=True)
+    language = Field(attribute="language", column_name="language", widget=LanguageWidget())
+    reach = Field(attribute="reach", column_name="reach", widget=ReachWidget())
+    kind = Field(attribute="kind", column_name="kind", widget=KindWidget(), saves_null_values=False)
+    excerpt = Field(attribute="excerpt", column_name="excerpt", widget=TextWidget())
+
+    class Meta:
+        model = MediaMention
+        fields = ("outlet", "headline", "link", "date", "medium", "language", "reach", "kind", "excerpt")
+        # A mention is the same when it has the same link, or (without a link) the same outlet and headline,
+        # within the chosen event: see get_instance().
+        import_id_fields = ("link", "headline")
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def __init__(self, event=None, **kwargs):
+        super().__init__(**kwargs)
+        self.event = event
+
+    @classmethod
+    def get_diff_class(cls):
+        return PlainDiff
+
+    def import_data(self, dataset, **kwargs):
+        # Never a partial import: a row that fails validation rolls back the whole file, not only a bad row.
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs["use_transactions"] = True
+        return super().import_data(dataset, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        if self.event is None:
+            raise ValueError(_("Choose the event these mentions are about."))
+        dataset.headers = [normalise_header(name) for name in dataset.headers]
+
+    def get_instance(self, instance_loader, row):
+        mentions = MediaMention.objects.filter(event=self.event)
+        link = force_str(row.get("link") or "").strip()
+        if link and (found := mentions.filter(link=link).first()):
+            return found
+        headline = force_str(row.get("headline") or "").strip()
+        outlet = force_str(row.get("outlet") or "").strip()
+        if headline and outlet:
+            return mentions.filter(headline__iexact=headline, outlet__name__iexact=outlet).first()
+        return None
+
+    def init_instance(self, row=None):
+        return MediaMention(event=self.event)

@@ -1,0 +1,186 @@
+import re
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import path, reverse
+
+from events.models import Event
+from media_coverage.admin import MediaMentionInline, OutletAdmin, mentions_changelist_url
+from media_coverage.models import CoverageFigures, Outlet
+from tests.factories import (
+    CoverageFiguresFactory,
+    EventFactory,
+    MediaMentionFactory,
+    OutletFactory,
+    PlatformFiguresFactory,
+    SocialFiguresFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CSV = "outlet,headline,link,date,medium,language,reach\nSemana,Una noticia,https://s.example/1,2024-11-07,digital,es,10\n"
+
+
+def assert_fits_the_csp(response):
+    """Every script is the site's own and carries this response's nonce; no inline style anywhere."""
+    policy = response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    content = response.content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", content)
+    assert scripts, "the page has scripts to check"
+    for tag in scripts:
+        assert f'nonce="{nonce}"' in tag, tag
+        assert re.search(r'src="/', tag), tag
+    assert "style-src 'self';" in policy
+    assert "<style" not in content
+    assert not re.search(r"\sstyle=", content)
+
+
+def test_import_page_fits_the_content_security_policy(admin_client):
+    response = admin_client.get(reverse("admin:media_coverage_mediamention_import"))
+
+    assert response.status_code == 200
+    assert_fits_the_csp(response)
+
+
+def test_import_preview_fits_the_content_security_policy(admin_client):
+    response = admin_client.post(
+        reverse("admin:media_coverage_mediamention_import"),
+        {"event": EventFactory().pk, "format": "0", "import_file": SimpleUploadedFile("m.csv", CSV.encode())},
+    )
+
+    assert "Below is a preview of data to be imported." in response.content.decode()
+    assert "<ins>Una noticia</ins>" in response.content.decode()
+    assert_fits_the_csp(response)
+
+
+def test_mention_changelist_filters_and_searches(admin_client):
+    event = EventFactory(title="Bogotá 2024")
+    MediaMentionFactory(
+        event=event, headline="Colombia lidera", outlet=OutletFactory(name="El Tiempo", medium="print")
+    )
+    MediaMentionFactory(headline="Another event's story")
+    url = reverse("admin:media_coverage_mediamention_changelist")
+
+    content = admin_client.get(url).content.decode()
+    for title in ("By medium", "By language", "By country", "By event", "By date", "By kind"):
+        assert title in content
+
+    assert [m.headline for m in admin_client.get(url, {"q": "tiempo"}).context["cl"].result_list] == [
+        "Colombia lidera"
+    ]
+    assert [
+        m.headline
+        for m in admin_client.get(url, {"outlet__medium__exact": "print"}).context["cl"].result_list
+    ] == ["Colombia lidera"]
+    filtered = admin_client.get(mentions_changelist_url(event))
+    assert [m.headline for m in filtered.context["cl"].result_list] == ["Colombia lidera"]
+    # From an event's mentions, the import is already aimed at that event.
+    assert f'href="/admin/media_coverage/mediamention/import/?event={event.pk}"' in filtered.content.decode()
+
+
+def test_mention_changelist_queries_do_not_grow_with_the_rows(admin_client):
+    url = reverse("admin:media_coverage_mediamention_changelist")
+    counts = []
+    for rows in (3, 30):
+        MediaMentionFactory.create_batch(rows - (3 if rows == 30 else 0))
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(url)
+        assert len(response.context["cl"].result_list) == rows
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+
+
+def test_outlet_changelist_counts_mentions_in_one_query(admin_client):
+    semana = OutletFactory(name="Semana")
+    MediaMentionFactory.create_batch(2, outlet=semana)
+
+    response = admin_client.get(reverse("admin:media_coverage_outlet_changelist"))
+
+    assert [(o.name, o.number_of_mentions) for o in response.context["cl"].result_list] == [("Semana", 2)]
+    assert '<td class="field-mention_count">2</td>' in response.content.decode()
+
+
+def test_coverage_figures_show_both_reaches_and_the_outlets_counted(admin_client):
+    event = EventFactory(title="Bogotá 2024")
+    MediaMentionFactory(event=event, reach=1_000)
+    MediaMentionFactory(event=event, reach=2_000)
+    figures = CoverageFiguresFactory(event=event, reported_reach=15_712_224, outlet_count_override=30)
+
+    changelist = admin_client.get(reverse("admin:media_coverage_coveragefigures_changelist")).content.decode()
+    change = admin_client.get(
+        reverse("admin:media_coverage_coveragefigures_change", args=[figures.pk])
+    ).content.decode()
+
+    assert '<td class="field-summed_reach">3,000</td>' in changelist
+    assert "30 (override; 2 counted from the mentions)" in changelist
+    assert f'<a href="{mentions_changelist_url(event)}">2 mentions</a>' in changelist
+    assert "3,000" in change and "30 (override; 2 counted from the mentions)" in change
+
+
+def test_coverage_figures_form_explains_a_missing_reported_reach(admin_client):
+    event = EventFactory()
+
+    response = admin_client.post(
+        reverse("admin:media_coverage_coveragefigures_add"),
+        {"event": event.pk, "reported_reach": "", "reach_shown": "reported", "source": "", "source_link": ""},
+    )
+
+    assert response.context["adminform"].form.errors["reported_reach"] == [
+        "Give the reported total reach, or choose to show the mentions' sum."
+    ]
+    assert not CoverageFigures.objects.exists()
+
+
+def test_social_figures_are_edited_with_their_platforms_inline(admin_client):
+    social = SocialFiguresFactory()
+    PlatformFiguresFactory(social=social, platform="linkedin", impressions_uplift_percent=82)
+
+    content = admin_client.get(
+        reverse("admin:media_coverage_socialfigures_change", args=[social.pk])
+    ).content.decode()
+
+    assert 'name="platforms-0-impressions_uplift_percent" value="82"' in content
+    assert 'name="platforms-TOTAL_FORMS" value="1"' in content
+
+
+# An admin site such as the events admin will make: Event with `inlines = [MediaMentionInline]`.
+events_site = admin.AdminSite(name="admin")
+events_site.register(Outlet, OutletAdmin)
+events_site.register(Event, type("EventAdmin", (admin.ModelAdmin,), {"inlines": [MediaMentionInline]}))
+urlpatterns = [path("admin/", events_site.urls)]
+
+
+@pytest.mark.urls(__name__)
+def test_mention_inline_is_ready_for_the_events_admin(client, admin_user):
+    assert events_site.check(None) == []
+    event = EventFactory()
+    MediaMentionFactory(event=event, headline="Colombia lidera", outlet=OutletFactory(name="El Tiempo"))
+    client.force_login(admin_user)
+
+    response = client.get(f"/admin/events/event/{event.pk}/change/")
+
+    content = response.content.decode()
+    assert 'value="Colombia lidera"' in content
+    assert 'name="media_mentions-TOTAL_FORMS" value="1"' in content
+    assert 'data-ajax--url="/admin/autocomplete/"' in content  # the outlet is chosen by autocomplete
+    assert MediaMentionInline.extra == 0
+
+
+def test_only_staff_who_may_add_and_change_mentions_may_import(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("viewer", password="x" * 12, is_staff=True)
+    viewer.user_permissions.add(*Permission.objects.filter(codename__in=["view_mediamention"]))
+    client.force_login(viewer)
+
+    changelist = client.get(reverse("admin:media_coverage_mediamention_changelist"))
+    refused = client.get(reverse("admin:media_coverage_mediamention_import"))
+
+    assert "Import CSV" not in changelist.content.decode()
+    assert refused.status_code == 403
+    assert "403 Forbidden" in refused.content.decode()

@@ -1,0 +1,318 @@
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from media_coverage.models import MediaMention, Outlet
+from tests.factories import EventFactory, MediaMentionFactory, OutletFactory
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "admin:media_coverage_mediamention_import"
+PROCESS_URL = "admin:media_coverage_mediamention_process_import"
+
+GOOD_CSV = """outlet,headline,link,date,medium,language,reach
+El Tiempo,Colombia lidera la protección infantil en línea,https://www.eltiempo.example/a,2024-11-07,print,es,"1,200,000"
+Semana,Ministros se reúnen en Bogotá,https://www.semana.example/b,07/11/2024,digital,Spanish,450000
+Caracol,Entrevista con los coanfitriones,,2024-11-06,TV,es,
+"""
+
+
+def csv_file(text, name="mentions.csv"):
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+@pytest.fixture
+def staff(admin_client):
+    return admin_client
+
+
+@pytest.fixture
+def event():
+    return EventFactory(title="Safe Digital Futures for Children")
+
+
+def upload(client, event, text, name="mentions.csv"):
+    return client.post(
+        reverse(IMPORT_URL),
+        {
+            "event": event.pk if event else "",
+            "import_file": csv_file(text, name),
+            "format": "0",
+            "resource": "0",
+        },
+    )
+
+
+def confirm(client, response):
+    form = response.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    return client.post(reverse(PROCESS_URL), data, follow=True)
+
+
+def mentions_of(event):
+    return sorted(
+        (m.outlet.name, m.outlet.medium, m.headline, m.link, str(m.date), m.language, m.reach)
+        for m in MediaMention.objects.filter(event=event).select_related("outlet")
+    )
+
+
+def row_errors(response):
+    return [
+        (row.number, {name: list(errors) for name, errors in row.field_specific_errors.items()})
+        for row in response.context["result"].invalid_rows
+    ]
+
+
+def test_a_good_file_is_previewed_then_imported(staff, event):
+    OutletFactory(name="EL TIEMPO", medium=Outlet.Medium.PRINT)
+
+    preview = upload(staff, event, GOOD_CSV)
+
+    assert MediaMention.objects.count() == 0  # the preview writes nothing
+    assert Outlet.objects.count() == 1
+    content = preview.content.decode()
+    assert "Below is a preview of data to be imported." in content
+    assert [row.import_type for row in preview.context["result"].valid_rows()] == ["new", "new", "new"]
+    assert "<ins>Colombia lidera la protección infantil en línea</ins>" in content
+
+    done = confirm(staff, preview)
+
+    assert (
+        "Import finished: 3 new, 0 updated, 0 deleted and 0 skipped media mentions." in done.content.decode()
+    )
+    assert done.redirect_chain[-1][0].endswith(f"?event__id__exact={event.pk}")
+    assert mentions_of(event) == [
+        ("Caracol", "tv", "Entrevista con los coanfitriones", "", "2024-11-06", "es", None),
+        ("EL TIEMPO", "print", "Colombia lidera la protección infantil en línea", "https://www.eltiempo.example/a",
+         "2024-11-07", "es", 1_200_000),
+        ("Semana", "digital", "Ministros se reúnen en Bogotá", "https://www.semana.example/b", "2024-11-07", "es",
+         450_000),
+    ]  # fmt: skip
+    assert sorted(Outlet.objects.values_list("name", "medium")) == [
+        ("Caracol", "tv"),
+        ("EL TIEMPO", "print"),
+        ("Semana", "digital"),
+    ]
+
+
+def test_bad_rows_are_each_reported_in_plain_words_and_nothing_is_written(staff, event):
+    OutletFactory(name="El Tiempo", medium=Outlet.Medium.PRINT)
+    text = """outlet,headline,link,date,medium,language,reach
+Nuevo Diario,A good row whose outlet would be created,https://new.example/1,2024-11-07,digital,es,10
+El Tiempo,Medium disagrees,https://new.example/2,2024-11-07,TV,es,10
+Semana,Bad date and reach,https://new.example/3,7 Nov,digital,Klingon,lots
+,No outlet,not-a-link,2024-11-07,digital,es,
+Radio Nueva,New outlet without medium,,2024-11-07,,es,
+"""
+
+    response = upload(staff, event, text)
+
+    assert row_errors(response) == [
+        (2, {"outlet": ["“El Tiempo” is recorded as print, but this row says television. "
+                        "Correct the file, or the outlet in the back office."]}),
+        (3, {"date": ["“7 Nov” is not a date; write it as 2024-11-07 (year-month-day) or 07/11/2024 (day/month/year)."],
+             "language": ["“Klingon” is not a language we know; write a code such as es or en, or a name such as Spanish."],
+             "reach": ["“lots” is not a whole number of people; write it like 150000 or 150,000."]}),
+        (4, {"outlet": ["Give the outlet's name."], "link": ["Enter a valid URL."]}),
+        (5, {"outlet": ["“Radio Nueva” is a new outlet: give its medium (print, digital, TV or radio)."]}),
+    ]  # fmt: skip
+    content = response.content.decode()
+    assert "4 rows have errors" in content
+    assert "<strong>Row 3 (line 4 of the file)</strong>" in content
+    assert "Nothing was imported. Correct these rows in the file, then upload it again" in content
+    assert (
+        '<li><span class="import-error-field">reach</span>: “lots” is not a whole number of people;'
+        in content
+    )
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert MediaMention.objects.count() == 0
+    assert list(Outlet.objects.values_list("name", flat=True)) == ["El Tiempo"]  # Nuevo Diario rolled back
+
+
+def test_a_bad_row_rolls_back_the_whole_import_even_when_confirmed_directly(event):
+    """The resource itself refuses partial imports, whoever calls it."""
+    import tablib
+
+    from media_coverage.resources import MediaMentionResource
+
+    dataset = tablib.Dataset(headers=["outlet", "headline", "link", "date", "medium", "language", "reach"])
+    dataset.append(["Semana", "Good", "https://a.example/1", "2024-11-07", "digital", "es", "5"])
+    dataset.append(["Semana", "Bad", "https://a.example/2", "tomorrow", "digital", "es", "5"])
+
+    result = MediaMentionResource(event=event).import_data(dataset, dry_run=False)
+
+    assert result.has_validation_errors()
+    assert MediaMention.objects.count() == 0
+    assert Outlet.objects.count() == 0
+
+
+def test_importing_the_same_file_again_changes_nothing(staff, event):
+    confirm(staff, upload(staff, event, GOOD_CSV))
+    before = mentions_of(event)
+    history = MediaMention.history.count()
+
+    preview = upload(staff, event, GOOD_CSV)
+
+    assert [row.import_type for row in preview.context["result"].valid_rows()] == ["skip", "skip", "skip"]
+    done = confirm(staff, preview)
+    assert (
+        "Import finished: 0 new, 0 updated, 0 deleted and 3 skipped media mentions." in done.content.decode()
+    )
+    assert mentions_of(event) == before
+    assert MediaMention.history.count() == history
+    assert Outlet.objects.count() == 3
+
+
+def test_a_changed_row_updates_the_mention_it_matches(staff, event):
+    confirm(staff, upload(staff, event, GOOD_CSV))
+    changed = GOOD_CSV.replace('"1,200,000"', "1300000").replace(
+        "Caracol,Entrevista con los coanfitriones,,",
+        "CARACOL,ENTREVISTA con los coanfitriones,https://caracol.example/e,",
+    )
+
+    preview = upload(staff, event, changed)
+
+    assert [row.import_type for row in preview.context["result"].valid_rows()] == ["update", "skip", "update"]
+    confirm(staff, preview)
+    assert MediaMention.objects.count() == 3
+    caracol = MediaMention.objects.get(outlet__name="Caracol")
+    assert (caracol.headline, caracol.link) == (
+        "ENTREVISTA con los coanfitriones",
+        "https://caracol.example/e",
+    )
+    assert MediaMention.objects.get(outlet__name="El Tiempo").reach == 1_300_000
+
+
+def test_the_same_file_for_another_event_makes_that_event_its_own_mentions(staff, event):
+    other = EventFactory()
+    confirm(staff, upload(staff, event, GOOD_CSV))
+
+    confirm(staff, upload(staff, other, GOOD_CSV))
+
+    assert MediaMention.objects.filter(event=event).count() == 3
+    assert MediaMention.objects.filter(event=other).count() == 3
+    assert Outlet.objects.count() == 3
+
+
+def test_the_import_must_target_an_event(staff):
+    response = upload(staff, None, GOOD_CSV)
+
+    assert response.context["form"].errors["event"] == ["This field is required."]
+    assert MediaMention.objects.count() == 0
+
+
+def test_the_event_can_be_chosen_from_the_link(staff, event):
+    response = staff.get(reverse(IMPORT_URL) + f"?event={event.pk}")
+
+    assert (
+        f'<option value="{event.pk}" selected>Safe Digital Futures for Children</option>'
+        in response.content.decode()
+    )
+
+
+def test_a_huge_file_is_refused_with_a_message(staff, event, settings):
+    settings.COVERAGE_IMPORT_MAX_BYTES = 1024
+    text = (
+        "outlet,headline,link,date,medium,language,reach\n"
+        + "Semana,A headline,,2024-11-07,digital,es,1\n" * 60
+    )
+
+    response = upload(staff, event, text)
+
+    assert response.context["form"].errors["import_file"] == [
+        "This file is 3 KB; the limit is 1 KB. Split it into smaller files."
+    ]
+    assert "This file is 3 KB; the limit is 1 KB." in response.content.decode()
+    assert MediaMention.objects.count() == 0
+
+
+def test_too_many_rows_are_refused_with_a_message(staff, event, settings):
+    settings.COVERAGE_IMPORT_MAX_ROWS = 2
+    text = "outlet,headline,link,date,medium,language,reach\n" + "".join(
+        f"Semana,Headline {n},,2024-11-07,digital,es,1\n" for n in range(3)
+    )
+
+    response = upload(staff, event, text)
+
+    assert response.context["form"].errors["import_file"] == [
+        "This file has 3 rows; the limit is 2. Split it into smaller files."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00binary spreadsheet",
+            "This file is not CSV text in UTF-8 (a spreadsheet file perhaps). "
+            "Save it from the spreadsheet as “CSV UTF-8” and upload that.",
+        ),
+        ("outlet,headline\nSemana,Título\n".encode("latin-1"), None),
+        (b"", None),
+        (
+            b"outlet,headline,link,date,medium,language,reach\n",
+            "The file has column names but no rows under them.",
+        ),
+        (
+            b"outlet,hedline,link,date,medium,language,reach\nSemana,A,,2024-11-07,digital,es,\n",
+            "The file has no column headline. The import does not know the column hedline. "
+            "The first line must name the columns outlet, headline, link, date, medium, language, reach, "
+            "and may add kind, excerpt, country.",
+        ),
+        (
+            b"outlet,headline,link,date,medium,language,reach\nSemana,Ministers, meet,,2024-11-07,digital,es,\n",
+            "Row 1 (line 2 of the file) has 8 values but the first line names 7 columns. "
+            "A value with a comma in it must be in double quotes.",
+        ),
+    ],
+    ids=["xlsx", "latin-1", "empty", "header-only", "wrong-columns", "ragged"],
+)
+def test_malformed_files_are_refused_with_a_message(staff, event, content, message):
+    response = staff.post(
+        reverse(IMPORT_URL),
+        {"event": event.pk, "format": "0", "import_file": SimpleUploadedFile("m.csv", content, "text/csv")},
+    )
+
+    errors = response.context["form"].errors["import_file"]
+    assert len(errors) == 1
+    if message:
+        assert errors == [message]
+    assert "confirm_form" not in response.context
+    assert MediaMention.objects.count() == 0
+
+
+def test_optional_columns_and_capitalised_headers_are_understood(staff, event):
+    text = """Outlet,Headline,Link,Date,Medium,Language,Reach,Kind,Excerpt,Country
+Radio Nacional,Una entrevista,https://rn.example/1,2024-11-08,radio,es,300,Interview,"Hay que actuar ya, dijo",CO
+"""
+    confirm(staff, upload(staff, event, text))
+
+    mention = MediaMention.objects.select_related("outlet").get()
+    assert (mention.kind, mention.excerpt) == ("interview", "Hay que actuar ya, dijo")
+    assert (mention.outlet.name, mention.outlet.medium, mention.outlet.country.code) == (
+        "Radio Nacional",
+        "radio",
+        "CO",
+    )
+
+
+def test_mentions_typed_in_the_back_office_are_matched_by_outlet_and_headline(staff, event):
+    typed = MediaMentionFactory(
+        event=event, outlet=OutletFactory(name="Caracol", medium="tv"), headline="Entrevista con los coanfitriones",
+        link="", reach=None, date=None, language="es",
+    )  # fmt: skip
+
+    confirm(staff, upload(staff, event, GOOD_CSV))
+
+    assert MediaMention.objects.filter(event=event).count() == 3
+    typed.refresh_from_db()
+    assert str(typed.date) == "2024-11-06"
+
+
+def test_the_import_page_explains_the_columns(staff):
+    content = staff.get(reverse(IMPORT_URL)).content.decode()
+
+    assert "<code>outlet, headline, link, date, medium, language, reach</code>" in content
+    assert re.search(r"if any row has an error, nothing is imported", content)

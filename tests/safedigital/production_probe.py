@@ -1,0 +1,59 @@
+"""
+Run as a separate process by the header tests: sets up Django with production settings (DEBUG off),
+collects static files, migrates a throw-away SQLite database and prints the responses' headers as JSON.
+"""
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+folder = tempfile.mkdtemp(prefix="safedigital-probe-")
+os.environ.update(
+    {
+        "DEBUG": "false",
+        "SECRET_KEY": "probe-" + "x" * 60,
+        "ALLOWED_HOSTS": "safedigital.example",
+        "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+        "STATIC_ROOT": f"{folder}/static",
+        "MEDIA_ROOT": f"{folder}/media",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+)
+os.environ.pop("REDIS_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safedigital.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+call_command("collectstatic", "--noinput", verbosity=0)
+call_command("migrate", verbosity=0)
+
+from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
+
+client = Client(HTTP_HOST="safedigital.example")
+paths = {
+    "page": "/",
+    "admin": "/admin/login/",
+    "static": staticfiles_storage.url("css/site.css"),
+}
+result = {}
+for name, path in paths.items():
+    response = client.get(path, secure=True)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    result[name] = {
+        "status": response.status_code,
+        "headers": dict(response.headers),
+        "cookies": {key: dict(morsel) | {"value": morsel.value} for key, morsel in response.cookies.items()},
+        "body": body.decode("utf-8", "replace")[:20000],
+    }
+insecure = Client(HTTP_HOST="safedigital.example").get("/")
+result["http"] = {"status": insecure.status_code, "location": insecure.get("Location", "")}
+json.dump(result, sys.stdout)

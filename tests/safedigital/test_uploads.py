@@ -1,0 +1,166 @@
+"""Uploads are checked by their content: each refusal is a clear message in the admin form, never a 500."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from events.models import Photo, Resource
+from tests.factories import EventFactory, GalleryFactory, image_file
+
+pytestmark = pytest.mark.django_db
+
+
+def png_bomb(width=30000, height=30000):
+    """A tiny PNG that claims a huge canvas (a decompression bomb)."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    body = zlib.compress(b"\x00" * 1024)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def image_bytes(image_format="JPEG", size=(40, 30)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 10, 10)).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+BAD_IMAGES = {
+    "truncated": (image_bytes()[:200], "This file is not a complete JPEG, PNG or WebP image."),
+    "bomb": (png_bomb(), "the limit is 40 million pixels"),
+    "svg-with-script": (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "This file is not a complete JPEG, PNG or WebP image.",
+    ),
+    "gif": (image_bytes("GIF"), "Upload a JPEG, PNG or WebP image (this file is GIF)."),
+    "polyglot": (b"%PDF-1.4\n" + image_bytes(), "This file is not a complete JPEG, PNG or WebP image."),
+}
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", "x"))
+    return client
+
+
+def photo_form(gallery, upload):
+    return {
+        "event": gallery.event_id,
+        "title": gallery.title,
+        "order": "0",
+        "photos-TOTAL_FORMS": "1",
+        "photos-INITIAL_FORMS": "0",
+        "photos-0-image": upload,
+        "photos-0-alt_text": "Something",
+        "photos-0-order": "0",
+    }
+
+
+@pytest.mark.parametrize("name", list(BAD_IMAGES))
+def test_bad_images_are_refused_with_a_clear_message(admin_client, name):
+    content, message = BAD_IMAGES[name]
+    gallery = GalleryFactory()
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("photo.jpg", content, content_type="image/jpeg")),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.errors[0]["image"]
+    assert any(message in error for error in errors), errors
+    assert not Photo.objects.exists()
+
+
+def test_oversized_image_is_refused(admin_client, settings):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 500
+    gallery = GalleryFactory()
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, image_file("big.jpg", size=(300, 300))),
+    )
+
+    errors = response.context["inline_admin_formsets"][0].formset.errors[0]["image"]
+    assert any("the limit is 0.0 MB" in error for error in errors), errors
+
+
+def test_good_image_gets_a_random_name_and_metadata_free_renditions(admin_client):
+    gallery = GalleryFactory()
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {2: (4, 35, 0)}  # GPS info: a child's location must not leak
+    Image.new("RGB", (800, 600), (1, 2, 3)).save(buffer, "JPEG", exif=exif)
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(
+            gallery, SimpleUploadedFile("maria-at-school.jpg", buffer.getvalue(), content_type="image/jpeg")
+        ),
+    )
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert "maria" not in photo.image.name
+    assert photo.image.name.startswith("photos/") and photo.image.name.endswith(".jpg")
+    from django.core.files.storage import default_storage
+
+    for _width, name in photo.renditions["jpeg"] + photo.renditions["webp"]:
+        with default_storage.open(name) as handle, Image.open(handle) as rendition:
+            assert not rendition.getexif()
+            assert "exif" not in rendition.info
+
+
+def resource_form(event, upload):
+    return {
+        "event": event.pk,
+        "kind": "report",
+        "title": "Report",
+        "language": "en",
+        "order": "0",
+        "file": upload,
+        "url": "",
+    }
+
+
+def test_pdf_resources_are_checked_by_content(admin_client):
+    event = EventFactory()
+
+    fake = admin_client.post(
+        reverse("admin:events_resource_add"),
+        resource_form(
+            event, SimpleUploadedFile("report.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+        ),
+    )
+    real = admin_client.post(
+        reverse("admin:events_resource_add"),
+        resource_form(event, SimpleUploadedFile("report.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")),
+    )
+
+    assert fake.context["adminform"].form.errors["file"] == ["Upload a PDF document; this file is not a PDF."]
+    assert real.status_code == 302
+    assert Resource.objects.get().file.name.endswith(".pdf")
+
+
+def test_oversized_pdf_is_refused(admin_client, settings):
+    settings.DOCUMENT_UPLOAD_MAX_BYTES = 10
+    event = EventFactory()
+
+    response = admin_client.post(
+        reverse("admin:events_resource_add"),
+        resource_form(event, SimpleUploadedFile("report.pdf", b"%PDF-1.4\n" + b"x" * 100 + b"\n%%EOF\n")),
+    )
+
+    assert "the limit is 0.0 MB" in response.context["adminform"].form.errors["file"][0]
