@@ -23,6 +23,7 @@ def public_pages(event):
         "highlights": event.get_absolute_url(),
         "speaker": speaker.get_absolute_url(),
         "pledges": reverse("events:pledge-list"),
+        "coverage": reverse("media_coverage:event-coverage", kwargs={"slug": event.slug}),
         "not-found": "/no-such-page/",
     }
 

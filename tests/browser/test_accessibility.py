@@ -6,7 +6,7 @@ from tests.browser.helpers import DESKTOP, PHONE, axe_violations, describe_viola
 
 pytestmark = pytest.mark.browser
 
-PAGE_TYPES = ["home", "events", "highlights", "speaker", "pledges", "not-found"]
+PAGE_TYPES = ["home", "events", "highlights", "speaker", "pledges", "coverage", "not-found"]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])

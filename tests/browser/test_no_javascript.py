@@ -19,6 +19,8 @@ SECTIONS = [
     "The programme",
     "Interviews",
     "Country pledges",
+    "Media coverage",
+    "Social media",
     "Captured memories",
     "Resources",
     "We'd love to have a chat",

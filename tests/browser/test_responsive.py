@@ -9,10 +9,12 @@ pytestmark = pytest.mark.browser
 SIDEWAYS = """() => ({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
-    widest: Array.from(document.querySelectorAll("body *"))
-        .filter(element => element.getBoundingClientRect().right > window.innerWidth + 0.5)
-        .filter(element => !element.closest(".table-responsive-wrap, .visually-hidden"))
-        .slice(0, 5)
+    // What spills out of its box (leaf-most first), to say where the overflow comes from.
+    spilling: Array.from(document.querySelectorAll("body *"))
+        .filter(element => element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 1)
+        .filter(element => !["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(element).overflowX))
+        .reverse()
+        .slice(0, 3)
         .map(element => element.outerHTML.slice(0, 160)),
 })"""
 ALL_IMAGES_LOADED = """() => {

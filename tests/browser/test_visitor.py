@@ -8,8 +8,13 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# What the seed page's programme gives the demo event: 10 countries among its speakers, 18 speakers.
-DEMO_FIGURES = {"Countries represented": "10", "Speakers and panellists": "18"}
+# What the seed page gives the demo event: 10 countries among its speakers, 18 speakers, and the media
+# agency's reported reach.
+DEMO_FIGURES = {
+    "Countries represented": "10",
+    "Speakers and panellists": "18",
+    "People reached by media coverage": "15,712,224",
+}
 PLEDGED_COUNTRIES = [
     "Brazil",
     "Ecuador",
@@ -29,7 +34,8 @@ def shown_figures(page):
     figures = page.locator(".figures dl > div")
     figures.first.scroll_into_view_if_needed()
     for number in figures.locator("dd").all():
-        expect(number).to_have_text(number.get_attribute("data-count") + number.get_attribute("data-suffix"))
+        final = f"{int(number.get_attribute('data-count')):,}{number.get_attribute('data-suffix')}"
+        expect(number).to_have_text(final)
     return {figure.locator("dt").inner_text(): figure.locator("dd").inner_text() for figure in figures.all()}
 
 
@@ -99,12 +105,14 @@ def test_visitor_follows_the_featured_event_and_reads_its_highlights(page, reque
     }
 
 
-def test_visitor_sees_the_media_coverage(page, site, demo_event):
-    from media_coverage import models as coverage
-
-    if not hasattr(coverage, "coverage_for_event"):
-        pytest.skip("media coverage not merged yet")
+def test_visitor_sees_the_media_coverage_and_opens_its_page(page, site, demo_event):
     page.goto(site.url + demo_event.get_absolute_url())
+
     section = page.locator("section#media-coverage")
     expect(section.get_by_role("heading", level=2)).to_have_text("Media coverage")
-    expect(section).to_be_visible()
+    expect(section.locator(".figure-value")).to_have_text("15,712,224")
+    expect(page.locator("section#social-media").get_by_role("heading", level=2)).to_have_text("Social media")
+    section.get_by_role("link", name=re.compile("mentions and charts|coverage in detail")).click()
+
+    expect(page).to_have_url(site.url + demo_event.get_absolute_url() + "coverage/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("coverage")

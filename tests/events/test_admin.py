@@ -140,7 +140,16 @@ def test_publishing_without_a_hero_image_shows_the_reason_beside_the_field(admin
             "status": "published",
             **{
                 f"{p}-{k}": "0"
-                for p in ["partners", "figures", "sessions", "videos", "galleries", "resources", "pledges", "media_mentions"]
+                for p in [
+                    "partners",
+                    "figures",
+                    "sessions",
+                    "videos",
+                    "galleries",
+                    "resources",
+                    "pledges",
+                    "media_mentions",
+                ]
                 for k in ["TOTAL_FORMS", "INITIAL_FORMS"]
             },
         },
