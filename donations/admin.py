@@ -1,1 +1,461 @@
-from django.contrib import admin  # noqa: F401
+import csv
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries.filters import CountryFilter
+
+from .models import PERSONAL_FIELDS, DonationEnquiry, StatusChange
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# What a CSV export holds: (column heading, how to get the cell from an enquiry).
+CSV_COLUMNS = [
+    ("ID", lambda e: e.pk),
+    ("Received", lambda e: timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M")),
+    ("Status", lambda e: e.get_status_display()),
+    ("Kind of support", lambda e: e.get_kind_display()),
+    ("Budget", lambda e: e.get_budget_display()),
+    ("Name", lambda e: e.name),
+    ("E-mail", lambda e: e.email),
+    ("Organisation", lambda e: e.organisation),
+    ("Country", lambda e: e.country.name if e.country else ""),
+    ("Phone", lambda e: str(e.phone or "")),
+    ("Message", lambda e: e.message),
+    ("Wants the newsletter", lambda e: "yes" if e.newsletter_opt_in else "no"),
+    ("Owner", lambda e: (e.owner.get_full_name() or e.owner.get_username()) if e.owner else ""),
+    ("Next action", lambda e: e.next_action_on.isoformat() if e.next_action_on else ""),
+    ("Internal notes", lambda e: e.notes),
+    ("Suspected spam", lambda e: "yes" if e.is_spam else "no"),
+    ("Why it looks like spam", lambda e: e.spam_reason),
+    ("Sent from the page", lambda e: e.source_path),
+    ("Event", lambda e: e.event.title if e.event else ""),
+    ("Language", lambda e: e.language),
+]
+
+
+def safe_cell(value):
+    """A CSV cell a spreadsheet shows as text: one that could start a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    """csv.writer writes each row to this and gets it back, so the response can stream."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(queryset, filename):
+    writer = csv.writer(_Echo())
+    rows = queryset.select_related("owner", "event").order_by("-created_at", "-pk")
+
+    def lines():
+        yield "\ufeff"  # a byte order mark, so that spreadsheets read the file as UTF-8
+        yield writer.writerow([heading for heading, _get in CSV_COLUMNS])
+        for enquiry in rows.iterator(chunk_size=500):
+            yield writer.writerow([safe_cell(get(enquiry)) for _heading, get in CSV_COLUMNS])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class SpamFilter(admin.SimpleListFilter):
+    """Suspected spam stays out of the pipeline unless asked for."""
+
+    title = _("spam")
+    parameter_name = "spam"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Suspected spam")), ("all", _("All, spam included"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Not spam"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.spam()
+        if self.value() == "all":
+            return queryset
+        return queryset.genuine()
+
+
+class NextActionFilter(admin.SimpleListFilter):
+    title = _("next action")
+    parameter_name = "next_action"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("none", _("None set"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "none":
+            return queryset.open().filter(next_action_on__isnull=True)
+        return queryset
+
+
+class StatusChangeInline(admin.TabularInline):
+    """The enquiry's history through the pipeline: read only, written by the admin when the status changes."""
+
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by"]
+    readonly_fields = fields
+    verbose_name_plural = _("status history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("donations.view_donationenquiry")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def log_change(request, pks, message):
+    """One admin log entry per changed enquiry, written in one query."""
+    LogEntry.objects.log_actions(request.user.pk, DonationEnquiry.objects.filter(pk__in=pks), CHANGE, message)
+
+
+def status_action(status):
+    @admin.action(
+        permissions=["change"],
+        description=format_lazy(
+            _("Set the status of the selected enquiries to “{status}”"), status=status.label
+        ),
+    )
+    def action(modeladmin, request, queryset):
+        changed_pks = queryset.set_status(status, by=request.user)
+        log_change(request, changed_pks, [{"changed": {"fields": ["Status"]}}])
+        changed = len(changed_pks)
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d enquiry moved to “%(status)s”.",
+                "%(count)d enquiries moved to “%(status)s”.",
+                changed,
+            )
+            % {"count": changed, "status": status.label},
+            messages.SUCCESS,
+        )
+
+    action.__name__ = f"set_status_{status.value}"
+    return action
+
+
+@admin.register(DonationEnquiry)
+class DonationEnquiryAdmin(admin.ModelAdmin):
+    """The fundraisers' pipeline."""
+
+    list_display = [
+        "who",
+        "organisation",
+        "kind",
+        "budget",
+        "country",
+        "status",
+        "owner",
+        "next_action",
+        "is_spam",
+        "created_at",
+        "emails_sent",
+    ]
+    list_display_links = ["who"]
+    list_filter = [
+        SpamFilter,
+        "status",
+        "kind",
+        "budget",
+        ("country", CountryFilter),
+        "created_at",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        NextActionFilter,
+    ]
+    list_select_related = ["owner"]
+    search_fields = ["name", "email", "organisation"]
+    search_help_text = _("Search by name, e-mail address or organisation.")
+    list_per_page = 50
+    inlines = [StatusChangeInline]
+    readonly_fields = [
+        "message",
+        "privacy_consent",
+        "newsletter_opt_in",
+        "source_path",
+        "event",
+        "language",
+        "created_at",
+        "updated_at",
+        "notified_at",
+        "acknowledged_at",
+        "notification_error",
+        "anonymised_at",
+    ]
+    fieldsets = [
+        (_("Pipeline"), {"fields": ["status", "owner", "next_action_on", "notes"]}),
+        (_("Who"), {"fields": ["name", "email", "organisation", "country", "phone"]}),
+        (_("Their enquiry"), {"fields": ["kind", "budget", "message"]}),
+        (_("Consent"), {"fields": ["privacy_consent", "newsletter_opt_in"]}),
+        (_("Where it came from"), {"fields": ["created_at", "source_path", "event", "language"]}),
+        (_("Spam"), {"fields": ["is_spam", "spam_reason"]}),
+        (
+            _("E-mails and records"),
+            {
+                "fields": [
+                    "notified_at",
+                    "acknowledged_at",
+                    "notification_error",
+                    "updated_at",
+                    "anonymised_at",
+                ]
+            },
+        ),
+    ]
+    actions = [
+        *[status_action(status) for status in DonationEnquiry.Status if status != DonationEnquiry.Status.NEW],
+        "mark_not_spam",
+        "mark_spam",
+        "export_csv",
+        "export_subject_access",
+        "erase_personal_data",
+    ]
+
+    class Media:
+        css = {"all": ["css/donations-admin.css"]}
+
+    # Columns.
+
+    @admin.display(description=_("name"), ordering="name")
+    def who(self, enquiry):
+        return enquiry.name or _("(anonymised)")
+
+    @admin.display(description=_("next action"), ordering="next_action_on")
+    def next_action(self, enquiry):
+        if enquiry.next_action_on is None:
+            return "—"
+        if enquiry.is_overdue:
+            return format_html(
+                '<span class="enquiry-overdue">{} ({})</span>', enquiry.next_action_on, _("overdue")
+            )
+        return enquiry.next_action_on
+
+    @admin.display(description=_("e-mails"))
+    def emails_sent(self, enquiry):
+        if enquiry.notification_error:
+            return format_html('<span class="enquiry-mail-problem">{}</span>', _("problem, see record"))
+        if enquiry.notified_at:
+            return _("sent")
+        return "—"
+
+    # Permissions.
+
+    def has_add_permission(self, request):
+        # Enquiries come from the public form only.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.anonymised_at:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("donations.export_donationenquiry")
+
+    # Saving.
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            StatusChange.objects.create(
+                enquiry=obj, from_status=form.initial["status"], to_status=obj.status, changed_by=request.user
+            )
+
+    # Actions.
+
+    @admin.action(permissions=["change"], description=_("Mark the selected enquiries as not spam"))
+    def mark_not_spam(self, request, queryset):
+        pks = list(queryset.spam().values_list("pk", flat=True))
+        count = DonationEnquiry.objects.filter(pk__in=pks).update(is_spam=False, updated_at=timezone.now())
+        log_change(request, pks, [{"changed": {"fields": ["Suspected spam"]}}])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d enquiry marked as not spam.", "%(count)d enquiries marked as not spam.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["change"], description=_("Mark the selected enquiries as spam"))
+    def mark_spam(self, request, queryset):
+        reason = _("marked as spam by %(user)s") % {"user": request.user.get_username()}
+        pks = list(queryset.genuine().values_list("pk", flat=True))
+        count = DonationEnquiry.objects.filter(pk__in=pks).update(
+            is_spam=True, spam_reason=reason, updated_at=timezone.now()
+        )
+        log_change(request, pks, [{"changed": {"fields": ["Suspected spam", "Why it looks like spam"]}}])
+        self.message_user(
+            request,
+            ngettext("%(count)d enquiry marked as spam.", "%(count)d enquiries marked as spam.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["export"], description=_("Export the selected enquiries as CSV"))
+    def export_csv(self, request, queryset):
+        return csv_response(queryset, f"donation-enquiries-{timezone.localdate().isoformat()}.csv")
+
+    @admin.action(
+        permissions=["export"],
+        description=_("Download everything held about the selected people (subject access, JSON)"),
+    )
+    def export_subject_access(self, request, queryset):
+        emails = set(queryset.exclude(email="").values_list("email", flat=True))
+        enquiries = (
+            DonationEnquiry.objects.for_emails(emails)
+            .select_related("event", "owner")
+            .prefetch_related("status_changes")
+            .order_by("created_at")
+        )
+        data = {
+            "e-mail addresses": sorted({email.lower() for email in emails}),
+            "exported at": timezone.now(),
+            "enquiries": [subject_access_record(enquiry) for enquiry in enquiries],
+        }
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="subject-access-{timezone.localdate().isoformat()}.json"'
+        )
+        return response
+
+    @admin.action(
+        permissions=["delete"],
+        description=_("Erase the personal data of the selected people (every enquiry from their addresses)"),
+    )
+    def erase_personal_data(self, request, queryset):
+        emails = set(queryset.exclude(email="").values_list("email", flat=True))
+        matching = DonationEnquiry.objects.for_emails(emails).filter(anonymised_at__isnull=True)
+        if request.POST.get("confirm") == "yes":
+            pks = list(matching.values_list("pk", flat=True))
+            count = matching.anonymise()
+            log_change(request, pks, "Personal data erased on request.")
+            self.message_user(
+                request,
+                ngettext(
+                    "The personal data of %(count)d enquiry was erased.",
+                    "The personal data of %(count)d enquiries was erased.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase personal data?"),
+            "opts": self.opts,
+            "queryset": queryset,
+            "emails": sorted({email.lower() for email in emails}),
+            "count": matching.count(),
+            "personal_fields": [
+                str(DonationEnquiry._meta.get_field(name).verbose_name) for name in PERSONAL_FIELDS
+            ],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/donations/donationenquiry/erase_confirmation.html", context)
+
+    # The changelist's "Export all as CSV" button: exactly what the current filters and search show.
+
+    def get_urls(self):
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="donations_donationenquiry_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        if not (self.has_view_permission(request) and self.has_export_permission(request)):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:donations_donationenquiry_changelist"))
+        return csv_response(
+            changelist.get_queryset(request), f"donation-enquiries-{timezone.localdate().isoformat()}.csv"
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_export": self.has_export_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+
+def subject_access_record(enquiry):
+    """Everything held about one enquiry, for the person who sent it."""
+    return {
+        "received": enquiry.created_at,
+        "last changed": enquiry.updated_at,
+        "name": enquiry.name,
+        "e-mail": enquiry.email,
+        "organisation": enquiry.organisation,
+        "country": enquiry.country.name if enquiry.country else "",
+        "phone": str(enquiry.phone or ""),
+        "kind of support": str(enquiry.get_kind_display()),
+        "budget": str(enquiry.get_budget_display()),
+        "message": enquiry.message,
+        "agreed to the privacy notice": enquiry.privacy_consent,
+        "wants the newsletter": enquiry.newsletter_opt_in,
+        "sent from the page": enquiry.source_path,
+        "event": enquiry.event.title if enquiry.event else "",
+        "language": enquiry.language,
+        "status": str(enquiry.get_status_display()),
+        "next action": enquiry.next_action_on,
+        "internal notes": enquiry.notes,
+        "suspected spam": enquiry.is_spam,
+        "why it looked like spam": enquiry.spam_reason,
+        "team e-mailed": enquiry.notified_at,
+        "acknowledgement sent": enquiry.acknowledged_at,
+        "e-mail problems": enquiry.notification_error,
+        "anonymised": enquiry.anonymised_at,
+        "status history": [
+            {
+                "from": str(change.get_from_status_display()),
+                "to": str(change.get_to_status_display()),
+                "at": change.changed_at,
+            }
+            for change in enquiry.status_changes.all()
+        ],
+    }

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "safedigital.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -254,6 +255,43 @@ ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.com/")
 SECURITY_CONTACT = env_str("SECURITY_CONTACT", "mailto:security@safedigital.example")
 
+# Rate limits (django-ratelimit) count in the default cache: Redis when REDIS_URL is set, so every app server
+# shares one count. A limited request gets the friendly 429 page. The client address honours PROXY_COUNT.
+# django_ratelimit is deliberately not in INSTALLED_APPS: its system check rejects the local-memory cache used
+# in development and warns about Django's own Redis backend, whose increment is atomic all the same.
+# How many reverse proxies in front of the app servers add to X-Forwarded-For (also read by axes, above).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "safedigital.ratelimit.too_many_requests"
+RATELIMIT_IP_META_KEY = "safedigital.ratelimit.client_ip"
+# A cache outage must not turn people away; the other spam checks still apply.
+RATELIMIT_FAIL_OPEN = True
+
+# Donation enquiries ("Let's chat"). Who is told of a new enquiry: FUNDRAISING_EMAILS, or for a kind of support
+# the addresses in FUNDRAISING_EMAILS_<KIND> when that variable is set (INDIVIDUAL, FOUNDATION, COMPANY,
+# GOVERNMENT, OTHER).
+FUNDRAISING_EMAILS = env_list("FUNDRAISING_EMAILS")
+FUNDRAISING_EMAILS_BY_KIND = {
+    kind: env_list(f"FUNDRAISING_EMAILS_{kind.upper()}")
+    for kind in ("individual", "foundation", "company", "government", "other")
+    if env_list(f"FUNDRAISING_EMAILS_{kind.upper()}")
+}
+# Where people write about their personal data; named in the privacy notice.
+PRIVACY_EMAIL = env_str("PRIVACY_EMAIL", "privacy@safedigital.example")
+# Retention, applied by `manage.py apply_retention`: suspected spam is deleted after this many days; declined
+# and closed enquiries are anonymised this many days after their last change.
+DONATION_SPAM_RETENTION_DAYS = env_int("DONATION_SPAM_RETENTION_DAYS", 30)
+DONATION_RETENTION_DAYS = env_int("DONATION_RETENTION_DAYS", 730)
+# Spam checks: a form sent sooner than this after it was served, or later than this many hours, is suspect;
+# so is a message with more links than this.
+DONATION_FORM_MIN_SECONDS = env_int("DONATION_FORM_MIN_SECONDS", 3)
+DONATION_FORM_MAX_AGE_HOURS = env_int("DONATION_FORM_MAX_AGE_HOURS", 48)
+DONATION_MAX_LINKS = env_int("DONATION_MAX_LINKS", 2)
+# Rate limits (django-ratelimit syntax, e.g. 10/h): enquiries sent from one address; acknowledgements sent to
+# one e-mail address.
+DONATION_RATE_LIMIT = env_str("DONATION_RATE_LIMIT", "10/h")
+DONATION_ACKNOWLEDGEMENT_RATE_LIMIT = env_str("DONATION_ACKNOWLEDGEMENT_RATE_LIMIT", "3/d")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 COUNTRIES_FIRST = ["CO"]
@@ -304,5 +342,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("donations.urls")),
     path("", include("events.urls")),
     path("", include("media_coverage.urls")),
 ]

@@ -4,11 +4,14 @@ import datetime
 import io
 
 import factory
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from donations import models as donations
 from events import models as events
+from media_coverage import models as coverage
 
 
 def image_file(name="photo.jpg", size=(64, 48), color=(11, 92, 107), image_format="JPEG"):
@@ -149,8 +152,6 @@ class HeadlineFigureFactory(factory.django.DjangoModelFactory):
 
 # --- media coverage -----------------------------------------------------------------------------------------
 
-from media_coverage import models as coverage  # noqa: E402 (this section's own import, kept with it)
-
 
 class OutletFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -208,3 +209,45 @@ class PlatformFiguresFactory(factory.django.DjangoModelFactory):
     social = factory.SubFactory(SocialFiguresFactory)
     platform = coverage.PlatformFigures.Platform.X
     order = factory.Sequence(lambda n: n)
+
+
+# --- donations ---------------------------------------------------------------------------------------------
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Sequence(lambda n: f"Staff{n}")
+    last_name = "Member"
+    email = factory.LazyAttribute(lambda user: f"{user.username}@safedigital.example")
+    is_staff = True
+
+
+class DonationEnquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = donations.DonationEnquiry
+
+    name = factory.Sequence(lambda n: f"Donor {n}")
+    email = factory.Sequence(lambda n: f"donor{n}@example.org")
+    organisation = factory.Sequence(lambda n: f"Foundation {n}")
+    country = "GB"
+    kind = donations.DonationEnquiry.Kind.FOUNDATION
+    budget = donations.DonationEnquiry.Budget.FROM_50K
+    message = "We would like to fund work on safety by design."
+    privacy_consent = True
+
+    class Params:
+        spam = factory.Trait(is_spam=True, spam_reason="the hidden field was filled in")
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = donations.StatusChange
+
+    enquiry = factory.SubFactory(DonationEnquiryFactory)
+    from_status = donations.DonationEnquiry.Status.NEW
+    to_status = donations.DonationEnquiry.Status.CONTACTED
+    changed_by = factory.SubFactory(StaffUserFactory)

@@ -112,3 +112,23 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (EDITORS, {"enquiry export": 403, "mention import": 200}),
+        (FUNDRAISING, {"enquiry export": 200, "mention import": 403}),
+        (ADMINISTRATORS, {"enquiry export": 403, "mention import": 403}),
+    ],
+)
+def test_exports_and_imports_follow_the_roles(client, staff, role, expected):
+    factories.DonationEnquiryFactory(organisation="Acme Foundation")
+    client.force_login(staff(role))
+
+    export = client.get(reverse("admin:donations_donationenquiry_export"))
+    mention_import = client.get(reverse("admin:media_coverage_mediamention_import"))
+
+    assert {"enquiry export": export.status_code, "mention import": mention_import.status_code} == expected
+    if export.status_code == 200:
+        assert "Acme Foundation" in b"".join(export.streaming_content).decode()

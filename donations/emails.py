@@ -1,0 +1,123 @@
+"""
+The e-mails about an enquiry, sent after it is committed (see EnquiryView.form_valid).
+
+A failure never reaches the visitor and never loses the enquiry: it is logged (without personal data) and
+recorded on the enquiry, where staff see it in the back office.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import DonationEnquiry
+
+logger = logging.getLogger(__name__)
+
+
+def fundraising_recipients(kind):
+    """The addresses told of an enquiry of this kind: the kind's own list when configured, else the team's."""
+    return settings.FUNDRAISING_EMAILS_BY_KIND.get(kind) or settings.FUNDRAISING_EMAILS
+
+
+def admin_url(enquiry):
+    return settings.SITE_URL + reverse("admin:donations_donationenquiry_change", args=[enquiry.pk])
+
+
+def one_line(text):
+    return " ".join(str(text).split())
+
+
+def staff_notification(enquiry):
+    """
+    The fundraising team's e-mail. Its body holds no personal data, only what kind of enquiry it is and the link
+    to the record; replying writes to the person (Reply-To).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = enquiry.get_kind_display()
+        if enquiry.organisation:
+            subject = _("New enquiry: %(kind)s, %(organisation)s") % {
+                "kind": kind,
+                "organisation": one_line(enquiry.organisation),
+            }
+        else:
+            subject = _("New enquiry: %(kind)s") % {"kind": kind}
+        context = {"enquiry": enquiry, "admin_url": admin_url(enquiry), "SITE_NAME": settings.SITE_NAME}
+        message = EmailMultiAlternatives(
+            subject=f"[{settings.SITE_NAME}] {subject}",
+            body=render_to_string("donations/emails/staff_notification.txt", context),
+            to=fundraising_recipients(enquiry.kind),
+            reply_to=[enquiry.email],
+        )
+        message.attach_alternative(
+            render_to_string("donations/emails/staff_notification.html", context), "text/html"
+        )
+    return message
+
+
+def acknowledgement(enquiry):
+    """The thank-you to the person, in the language of the page they used."""
+    with translation.override(enquiry.language):
+        context = {
+            "enquiry": enquiry,
+            "SITE_NAME": settings.SITE_NAME,
+            "privacy_url": settings.SITE_URL + reverse("donations:privacy"),
+        }
+        message = EmailMultiAlternatives(
+            subject=_("Thank you for getting in touch with %(SITE_NAME)s")
+            % {"SITE_NAME": settings.SITE_NAME},
+            body=render_to_string("donations/emails/acknowledgement.txt", context),
+            to=[enquiry.email],
+            reply_to=fundraising_recipients(enquiry.kind)[:1],
+        )
+        message.attach_alternative(
+            render_to_string("donations/emails/acknowledgement.html", context), "text/html"
+        )
+    return message
+
+
+def _send(enquiry, label, build):
+    """Sends one e-mail; returns "" or what went wrong, for the record."""
+    try:
+        message = build(enquiry)
+        if not message.to:
+            logger.warning("No recipients for the %s e-mail of donation enquiry %s", label, enquiry.pk)
+            return _("%(label)s: no recipients are configured (FUNDRAISING_EMAILS).") % {"label": label}
+        message.send()
+    except Exception as error:
+        # Logged without the message, which can hold an address; the record keeps it for staff.
+        logger.error(
+            "Could not send the %s e-mail for donation enquiry %s: %s",
+            label,
+            enquiry.pk,
+            type(error).__name__,
+        )
+        return f"{label}: {type(error).__name__}: {error}"[:1000]
+    return ""
+
+
+def send_enquiry_emails(enquiry_id, acknowledge=True):
+    """Tells the fundraising team of a new (non-spam) enquiry and thanks the person, recording the outcome."""
+    enquiry = DonationEnquiry.objects.filter(pk=enquiry_id, is_spam=False).first()
+    if enquiry is None:
+        return
+    changes = {}
+    problems = []
+    with translation.override(settings.LANGUAGE_CODE):
+        staff_label, donor_label = _("Team notification"), _("Acknowledgement")
+    if problem := _send(enquiry, staff_label, staff_notification):
+        problems.append(problem)
+    else:
+        changes["notified_at"] = timezone.now()
+    if acknowledge:
+        if problem := _send(enquiry, donor_label, acknowledgement):
+            problems.append(problem)
+        else:
+            changes["acknowledged_at"] = timezone.now()
+    if problems:
+        changes["notification_error"] = "\n".join(problems)
+    DonationEnquiry.objects.filter(pk=enquiry.pk).update(**changes)

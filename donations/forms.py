@@ -1,0 +1,146 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.core.validators import RegexValidator
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import spam
+from .models import DonationEnquiry
+
+single_line = RegexValidator(
+    r"[\x00-\x1f\x7f]",
+    inverse_match=True,
+    message=_("Please keep this to one line, without special characters."),
+    code="control_characters",
+)
+
+
+class EnquiryForm(forms.ModelForm):
+    """The public "Let's chat" form: what the person tells us, plus two hidden spam traps."""
+
+    # A honeypot: hidden by CSS and skipped by the keyboard, so only robots fill it in.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    # The signed time stamp with the one-time token (see donations.spam).
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = DonationEnquiry
+        fields = [
+            "name",
+            "email",
+            "organisation",
+            "country",
+            "phone",
+            "kind",
+            "budget",
+            "message",
+            "privacy_consent",
+            "newsletter_opt_in",
+        ]
+        labels = {
+            "name": _("Your name"),
+            "email": _("E-mail address"),
+            "organisation": _("Organisation"),
+            "country": _("Country"),
+            "phone": _("Phone number"),
+            "kind": _("What kind of support are you thinking of?"),
+            "budget": _("Budget"),
+            "message": _("Your message"),
+            "newsletter_opt_in": _("Send me Safe Digital's newsletter"),
+        }
+        help_texts = {
+            "name": "",
+            "email": _("We will only use it to reply to you."),
+            "organisation": _("If you are getting in touch for one."),
+            "country": "",
+            "phone": _(
+                "If you would like us to call you. Start with the country code, e.g. +57 601 234 5678."
+            ),
+            "kind": "",
+            "budget": _(
+                "A rough idea, in US dollars, helps us prepare. You can leave it to the conversation."
+            ),
+            "message": _("Tell us a little about what you have in mind."),
+            "privacy_consent": "",
+            "newsletter_opt_in": _("Separate from your enquiry; you can unsubscribe at any time."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "kind": forms.RadioSelect,
+            "message": forms.Textarea(attrs={"rows": 6}),
+        }
+        error_messages = {
+            "name": {"required": _("Enter your name.")},
+            "email": {
+                "required": _("Enter your e-mail address, so that we can reply."),
+                "invalid": _("Enter an e-mail address like name@example.org."),
+            },
+            "kind": {"required": _("Choose the kind of support you are thinking of.")},
+            "phone": {"invalid": _("Enter a phone number with its country code, like +57 601 234 5678.")},
+            "message": {"required": _("Write a few words about what you have in mind.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["name"].validators.append(single_line)
+        fields["organisation"].validators.append(single_line)
+        fields["country"].widget.attrs["autocomplete"] = "country"
+        fields["country"].choices = [("", _("Choose a country"))] + list(fields["country"].choices)[1:]
+        fields["phone"].widget.attrs["autocomplete"] = "tel"
+        fields["kind"].choices = list(fields["kind"].choices)[1:]  # a radio list needs no empty choice
+        fields["budget"].choices = [("", _("I'd rather not say"))] + list(fields["budget"].choices)[1:]
+        fields["privacy_consent"].required = True
+        fields["privacy_consent"].label = format_html(
+            gettext(
+                'I have read the <a href="{url}">privacy notice</a> and agree that Safe Digital keeps these details to reply to me.'
+            ),
+            url=reverse("donations:privacy"),
+        )
+        fields["privacy_consent"].error_messages["required"] = _(
+            "Tick the box to say you agree to the privacy notice, so that we can keep your details and reply."
+        )
+        self.helper = self._helper()
+
+    def _helper(self):
+        helper = FormHelper()
+        helper.form_method = "post"
+        helper.form_id = "enquiry-form"
+        # The server checks everything and explains it beside each field; the browser's bubbles would hide that.
+        helper.attrs = {"novalidate": ""}
+        helper.layout = Layout(
+            Fieldset(_("About you"), "name", "email", "organisation", "country", "phone"),
+            Fieldset(_("Your support"), "kind", "budget", "message"),
+            Fieldset(_("Your consent"), "privacy_consent", "newsletter_opt_in"),
+            Div(Field("homepage"), css_class="honeypot", aria_hidden="true"),
+            "stamp",
+            Submit("send", _("Send"), css_class="btn-lg"),
+        )
+        return helper
+
+    def error_summary(self):
+        """(anchor, message) for every error, in the order of the form, for the summary at the top of the page."""
+        items = [("", error) for error in self.non_field_errors()]
+        for bound in self:
+            anchor = (
+                f"{bound.auto_id}_0" if isinstance(bound.field.widget, forms.RadioSelect) else bound.auto_id
+            )
+            items.extend((anchor, error) for error in bound.errors)
+        return items
+
+    def spam_problems(self, stamp):
+        data = self.cleaned_data
+        return (
+            spam.honeypot_problems(data.get("homepage"))
+            + stamp.problems
+            + spam.content_problems(data.get("name"), data.get("organisation"), data.get("message"))
+        )

@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from donations.models import DonationEnquiry
+
+
+class Command(BaseCommand):
+    help = (
+        "Applies the retention periods to donation enquiries: deletes suspected spam older than "
+        "DONATION_SPAM_RETENTION_DAYS and anonymises declined and closed enquiries untouched for "
+        "DONATION_RETENTION_DAYS. Safe to run as often as you like (e.g. daily from cron)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say what would be deleted and anonymised, and change nothing.",
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        spam = DonationEnquiry.objects.spam_past_retention()
+        ended = DonationEnquiry.objects.ended_past_retention()
+        if dry_run:
+            self.stdout.write(
+                f"Dry run: would delete {spam.count()} suspected spam enquiries older than "
+                f"{settings.DONATION_SPAM_RETENTION_DAYS} days."
+            )
+            self.stdout.write(
+                f"Dry run: would anonymise {ended.count()} declined or closed enquiries unchanged for "
+                f"{settings.DONATION_RETENTION_DAYS} days."
+            )
+            return
+        with transaction.atomic():
+            deleted = spam.purge()
+            anonymised = ended.anonymise()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Deleted {deleted} suspected spam enquiries older than {settings.DONATION_SPAM_RETENTION_DAYS} days."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Anonymised {anonymised} declined or closed enquiries unchanged for "
+                f"{settings.DONATION_RETENTION_DAYS} days."
+            )
+        )

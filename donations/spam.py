@@ -1,0 +1,92 @@
+"""
+Spam checks for the enquiry form, with no third-party CAPTCHA.
+
+Each form served carries a signed stamp (django.core.signing.TimestampSigner) holding a one-time token and the
+page the visitor came from. A form sent back too soon after it was served, too late, or with a stamp that does
+not verify, is suspect; so is a filled-in honeypot field and a message full of links. Suspect enquiries are
+stored and flagged, never dropped: the checks only say why something looks like spam. The reasons are stored
+for staff, in English, whatever the language of the page.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
+
+SALT = "donations.enquiry-form"
+LINK = re.compile(r"https?://|www\.|\[url|<a\s", re.IGNORECASE)
+
+
+@dataclass
+class Stamp:
+    """What a form's stamp says: its token, where the visitor came from, and anything wrong with it."""
+
+    token: uuid.UUID = field(default_factory=uuid.uuid4)
+    source_path: str = ""
+    event_slug: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def issue_stamp(token=None, source_path="", event_slug=""):
+    """A signed, timestamped stamp for a freshly served form."""
+    payload = {"t": str(token or uuid.uuid4()), "p": source_path, "e": event_slug}
+    return TimestampSigner(salt=SALT).sign_object(payload)
+
+
+def read_stamp(value):
+    """
+    Reads a stamp sent back with a form. A missing or forged one gets a new token (so the enquiry can still be
+    stored) and says so in `problems`; an expired or too-young one keeps its token.
+    """
+    signer = TimestampSigner(salt=SALT)
+    if not value:
+        return Stamp(problems=["the form's stamp was missing"])
+    try:
+        payload = signer.unsign_object(value, max_age=settings.DONATION_FORM_MAX_AGE_HOURS * 3600)
+        problems = []
+    except SignatureExpired:
+        payload = signer.unsign_object(value)
+        problems = [
+            f"the form was sent more than {settings.DONATION_FORM_MAX_AGE_HOURS} h after it was served"
+        ]
+    except (BadSignature, ValueError, UnicodeError):
+        return Stamp(problems=["the form's stamp had been tampered with"])
+    try:
+        token = uuid.UUID(str(payload["t"]))
+        source_path = str(payload.get("p", ""))
+        event_slug = str(payload.get("e", ""))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return Stamp(problems=["the form's stamp had been tampered with"])
+    if not problems and _younger_than(signer, value, settings.DONATION_FORM_MIN_SECONDS):
+        problems.append(f"the form was sent within {settings.DONATION_FORM_MIN_SECONDS} s of being served")
+    return Stamp(token=token, source_path=source_path, event_slug=event_slug, problems=problems)
+
+
+def _younger_than(signer, value, seconds):
+    """True when the stamp was signed less than `seconds` ago (it still verifies with that maximum age)."""
+    try:
+        signer.unsign(value, max_age=seconds)
+    except SignatureExpired:
+        return False
+    return True
+
+
+def count_links(text):
+    return len(LINK.findall(text or ""))
+
+
+def content_problems(name, organisation, message):
+    """Why what the person wrote looks like spam: links where no one puts them, or too many of them."""
+    problems = []
+    if count_links(name) or count_links(organisation):
+        problems.append("a link in the name or organisation")
+    links = count_links(message)
+    if links > settings.DONATION_MAX_LINKS:
+        problems.append(f"{links} links in the message")
+    return problems
+
+
+def honeypot_problems(value):
+    return ["the hidden field was filled in"] if value else []

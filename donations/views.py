@@ -1,0 +1,149 @@
+import logging
+import re
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, get_supported_language_variant
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.exceptions import Ratelimited
+
+from events.models import Event
+
+from . import emails, spam
+from .forms import EnquiryForm
+
+logger = logging.getLogger(__name__)
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def over_limit(request, group, rate, key="ip"):
+    """
+    Counts this request against a django-ratelimit limit and says whether it is over. When the cache cannot
+    be reached the request goes through: a cache outage must not turn donors away.
+    """
+    try:
+        return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
+    except Exception:
+        logger.exception("Rate limit %s could not be checked; letting the request through", group)
+        return False
+
+
+def referring_path(request):
+    """The path of the page of this site the visitor came from, or ""."""
+    referer = request.headers.get("Referer", "")
+    try:
+        if not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+            return ""
+        path = urlsplit(referer).path
+    except ValueError:
+        return ""
+    if CONTROL_CHARACTERS.search(path) or path == request.path:
+        return ""
+    return path[:500]
+
+
+def event_slug_for(path):
+    """The slug of the event whose page (or a page under it) `path` is, or ""."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return ""
+    if match.namespace != "events":
+        return ""
+    slug = match.kwargs.get("event_slug") or (
+        match.kwargs.get("slug", "") if (match.url_name or "").startswith("event") else ""
+    )
+    return slug if SLUG.match(slug) else ""
+
+
+def published_event(slug):
+    if not slug or not SLUG.match(slug):
+        return None
+    return Event.objects.published().filter(slug=slug).first()
+
+
+def page_language():
+    try:
+        return get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+@method_decorator(never_cache, name="dispatch")
+class EnquiryView(FormView):
+    """
+    The "Let's chat" form. Every submission that passes validation is stored (suspect ones flagged as spam), once
+    per form served, before any e-mail goes out; the visitor then lands on the thank-you page either way.
+    """
+
+    form_class = EnquiryForm
+    template_name = "donations/enquiry_form.html"
+    success_url = reverse_lazy("donations:thanks")
+
+    def query_event_slug(self):
+        slug = self.request.GET.get("event", "")
+        return slug if SLUG.match(slug) else ""
+
+    def get_initial(self):
+        source_path = referring_path(self.request)
+        event_slug = self.query_event_slug() or event_slug_for(source_path)
+        return {"stamp": spam.issue_stamp(source_path=source_path, event_slug=event_slug)}
+
+    def post(self, request, *args, **kwargs):
+        if over_limit(request, "donations.enquiry", settings.DONATION_RATE_LIMIT):
+            raise Ratelimited
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        stamp = spam.read_stamp(form.cleaned_data["stamp"])
+        problems = form.spam_problems(stamp)
+        enquiry = form.save(commit=False)
+        enquiry.form_token = stamp.token
+        enquiry.source_path = stamp.source_path
+        enquiry.event = published_event(stamp.event_slug or self.query_event_slug())
+        enquiry.language = page_language()
+        enquiry.is_spam = bool(problems)
+        enquiry.spam_reason = "; ".join(problems)[:500]
+        with transaction.atomic():
+            stored = enquiry.save_once()
+            if stored and not enquiry.is_spam:
+                acknowledge = not over_limit(
+                    self.request,
+                    "donations.acknowledgement",
+                    settings.DONATION_ACKNOWLEDGEMENT_RATE_LIMIT,
+                    key=lambda group, request: enquiry.email.lower(),
+                )
+                transaction.on_commit(
+                    partial(emails.send_enquiry_emails, enquiry.pk, acknowledge=acknowledge), robust=True
+                )
+        if stored:
+            logger.info(
+                "Donation enquiry %s stored%s", enquiry.pk, " as suspected spam" if enquiry.is_spam else ""
+            )
+        return redirect(self.get_success_url())
+
+
+class ThanksView(TemplateView):
+    template_name = "donations/thanks.html"
+
+
+class PrivacyView(TemplateView):
+    template_name = "donations/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            retention_days=settings.DONATION_RETENTION_DAYS,
+            spam_retention_days=settings.DONATION_SPAM_RETENTION_DAYS,
+            privacy_email=settings.PRIVACY_EMAIL,
+            **kwargs,
+        )

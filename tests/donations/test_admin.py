@@ -1,0 +1,526 @@
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from donations.admin import safe_cell
+from donations.models import DonationEnquiry, StatusChange
+from tests.factories import DonationEnquiryFactory, EventFactory, StaffUserFactory, StatusChangeFactory
+
+from .conftest import grant
+
+pytestmark = pytest.mark.django_db
+
+Status = DonationEnquiry.Status
+CHANGELIST = "admin:donations_donationenquiry_changelist"
+EXPORT = "admin:donations_donationenquiry_export"
+
+
+def change_url(enquiry):
+    return reverse("admin:donations_donationenquiry_change", args=[enquiry.pk])
+
+
+def read_csv(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="donation-enquiries-')
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def run_action(client, action, enquiries, query="", **extra):
+    """Runs an admin action on the enquiries, from the changelist as `query` filters it."""
+    data = {"action": action, "_selected_action": [enquiry.pk for enquiry in enquiries], **extra}
+    return client.post(reverse(CHANGELIST) + query, data)
+
+
+# Who may use it.
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(reverse(CHANGELIST))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_without_the_donations_permissions_cannot_see_enquiries(client):
+    enquiry = DonationEnquiryFactory()
+    editor = StaffUserFactory(username="editor")
+    client.force_login(editor)
+
+    assert client.get(reverse(CHANGELIST)).status_code == 403
+    assert client.get(change_url(enquiry)).status_code == 403
+    assert client.get(reverse(EXPORT)).status_code == 403
+    assertNotContains(client.get(reverse("admin:index")), "Donation enquiries")
+
+
+@pytest.mark.parametrize("who", ["superuser", "fundraiser"])
+def test_superuser_and_fundraiser_can_list_view_change_and_export(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    enquiry = DonationEnquiryFactory(name="Ana Gómez", organisation="Fundación Horizonte")
+
+    listing = client.get(reverse(CHANGELIST))
+    assertContains(listing, f'<a href="{change_url(enquiry)}">Ana Gómez</a>', html=True)
+    assertContains(listing, "Fundación Horizonte")
+
+    form = client.get(change_url(enquiry))
+    assertContains(form, 'name="status"')
+    assertContains(form, "We would like to fund work on safety by design.")
+
+    changed = client.post(
+        change_url(enquiry),
+        {
+            **admin_form_data(enquiry),
+            "status": Status.CONTACTED,
+            "notes": "Called on Monday.",
+            "status_changes-TOTAL_FORMS": "0",
+            "status_changes-INITIAL_FORMS": "0",
+        },
+    )
+    assert changed.status_code == 302
+    enquiry.refresh_from_db()
+    assert (enquiry.status, enquiry.notes) == (Status.CONTACTED, "Called on Monday.")
+
+    exported = read_csv(client.get(reverse(EXPORT)))
+    assert [row["Name"] for row in exported] == ["Ana Gómez"]
+
+
+def test_a_fundraiser_without_the_export_permission_cannot_export(client):
+    viewer = grant(StaffUserFactory(username="viewer"), "view_donationenquiry")
+    DonationEnquiryFactory()
+    client.force_login(viewer)
+
+    listing = client.get(reverse(CHANGELIST))
+
+    assert listing.status_code == 200
+    assertNotContains(listing, "as CSV")
+    assertNotContains(listing, 'value="export_csv"')
+    assert client.get(reverse(EXPORT)).status_code == 403
+
+
+def test_nobody_adds_enquiries_by_hand(client, superuser):
+    client.force_login(superuser)
+
+    assert client.get(reverse("admin:donations_donationenquiry_add")).status_code == 403
+
+
+# The changelist.
+
+
+def test_changelist_shows_the_pipeline_and_highlights_overdue_actions(client, fundraiser):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    DonationEnquiryFactory(name="Late", next_action_on=yesterday, owner=fundraiser, status=Status.CONTACTED)
+    DonationEnquiryFactory(name="On time", next_action_on=tomorrow)
+    DonationEnquiryFactory(name="Closed late", next_action_on=yesterday, status=Status.CLOSED)
+    client.force_login(fundraiser)
+
+    response = client.get(reverse(CHANGELIST))
+
+    assertContains(
+        response,
+        f'<td class="field-next_action"><span class="enquiry-overdue">{yesterday:%Y-%m-%d} (overdue)</span></td>',
+        html=True,
+        count=1,
+    )
+    assertContains(response, "/static/css/donations-admin.css")
+    assertContains(response, '<td class="field-status">Contacted</td>', html=True)
+    assertContains(response, '<td class="field-kind">Foundation or trust</td>', html=True)
+    assertContains(response, '<td class="field-budget">US$50,000 to US$250,000</td>', html=True)
+    assertContains(response, '<td class="field-country">United Kingdom</td>', html=True)
+
+
+def test_spam_stays_out_of_the_list_until_asked_for(client, fundraiser):
+    DonationEnquiryFactory(name="Real donor")
+    DonationEnquiryFactory(name="Pill seller", spam=True)
+    client.force_login(fundraiser)
+
+    default = client.get(reverse(CHANGELIST))
+    spam_only = client.get(reverse(CHANGELIST) + "?spam=yes")
+    everything = client.get(reverse(CHANGELIST) + "?spam=all")
+
+    assertContains(default, "Real donor")
+    assertNotContains(default, "Pill seller")
+    assertNotContains(spam_only, "Real donor")
+    assertContains(spam_only, "Pill seller")
+    assertContains(everything, "Real donor")
+    assertContains(everything, "Pill seller")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status__exact=contacted", ["Contacted"]),
+        ("kind__exact=company", ["Company"]),
+        ("country=CO", ["Colombian"]),
+        ("next_action=overdue", ["Contacted"]),
+        ("q=horizonte", ["Colombian"]),
+        ("q=COMPANY%40example.org", ["Company"]),
+    ],
+)
+def test_filters_and_search(client, fundraiser, query, expected):
+    DonationEnquiryFactory(
+        name="Contacted",
+        status=Status.CONTACTED,
+        next_action_on=timezone.localdate() - datetime.timedelta(days=2),
+    )
+    DonationEnquiryFactory(name="Company", kind="company", email="company@example.org")
+    DonationEnquiryFactory(name="Colombian", country="CO", organisation="Fundación Horizonte")
+    client.force_login(fundraiser)
+
+    response = client.get(f"{reverse(CHANGELIST)}?{query}")
+
+    shown = [enquiry.name for enquiry in response.context["cl"].result_list]
+    assert shown == expected
+
+
+def test_filter_by_owner_lists_only_owners(client, fundraiser):
+    owner = StaffUserFactory(first_name="Olga", last_name="Owner")
+    DonationEnquiryFactory(name="Owned", owner=owner)
+    DonationEnquiryFactory(name="Unowned")
+    client.force_login(fundraiser)
+
+    response = client.get(f"{reverse(CHANGELIST)}?owner__id__exact={owner.pk}")
+
+    assert [enquiry.name for enquiry in response.context["cl"].result_list] == ["Owned"]
+
+
+def make_rows(count):
+    owner = StaffUserFactory()
+    event = EventFactory()
+    for _number in range(count):
+        enquiry = DonationEnquiryFactory(owner=owner, event=event, next_action_on=timezone.localdate())
+        StatusChangeFactory(enquiry=enquiry, changed_by=owner)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url_name", [CHANGELIST, EXPORT])
+def test_changelist_and_export_make_as_many_queries_for_three_rows_as_for_one(client, fundraiser, url_name):
+    client.force_login(fundraiser)
+    make_rows(1)
+    count_queries(client, reverse(url_name))  # warm the session and content types
+    one = count_queries(client, reverse(url_name))
+
+    make_rows(2)
+    three = count_queries(client, reverse(url_name))
+
+    assert DonationEnquiry.objects.count() == 3
+    assert one == three
+
+
+# Changing an enquiry.
+
+
+def admin_form_data(enquiry, **changes):
+    data = {
+        "status": enquiry.status,
+        "owner": enquiry.owner_id or "",
+        "next_action_on": enquiry.next_action_on or "",
+        "notes": enquiry.notes,
+        "name": enquiry.name,
+        "email": enquiry.email,
+        "organisation": enquiry.organisation,
+        "country": enquiry.country.code or "",
+        "phone": str(enquiry.phone or ""),
+        "kind": enquiry.kind,
+        "budget": enquiry.budget,
+        "spam_reason": enquiry.spam_reason,
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+    }
+    if enquiry.is_spam:
+        data["is_spam"] = "on"
+    data.update(changes)
+    return data
+
+
+def test_changing_the_status_records_who_and_when(client, fundraiser):
+    enquiry = DonationEnquiryFactory()
+    client.force_login(fundraiser)
+
+    client.post(
+        change_url(enquiry), admin_form_data(enquiry, status=Status.IN_DISCUSSION, owner=fundraiser.pk)
+    )
+
+    change = StatusChange.objects.get()
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        Status.NEW,
+        Status.IN_DISCUSSION,
+        fundraiser,
+    )
+    history = client.get(change_url(enquiry))
+    assertContains(history, "Status history")
+    assertContains(history, '<td class="field-to_status"><p>In discussion</p></td>', html=True)
+
+
+def test_saving_without_a_status_change_records_none(client, fundraiser):
+    enquiry = DonationEnquiryFactory()
+    client.force_login(fundraiser)
+
+    client.post(change_url(enquiry), admin_form_data(enquiry, notes="Left a voicemail."))
+
+    assert StatusChange.objects.count() == 0
+    enquiry.refresh_from_db()
+    assert enquiry.notes == "Left a voicemail."
+
+
+def test_marking_spam_needs_a_reason(client, fundraiser):
+    enquiry = DonationEnquiryFactory()
+    client.force_login(fundraiser)
+
+    response = client.post(change_url(enquiry), admin_form_data(enquiry, is_spam="on", spam_reason=""))
+
+    assert response.status_code == 200
+    assertContains(response, "Say why this looks like spam.", count=1)
+    enquiry.refresh_from_db()
+    assert enquiry.is_spam is False
+
+
+def test_the_owner_is_chosen_among_active_staff(client, fundraiser):
+    StaffUserFactory(username="olga", first_name="Olga")
+    StaffUserFactory(username="gone", is_active=False)
+    StaffUserFactory(username="visitor", is_staff=False)
+    client.force_login(fundraiser)
+
+    form = client.get(change_url(DonationEnquiryFactory()))
+
+    owners = [label for _value, label in form.context["adminform"].form.fields["owner"].choices]
+    assert "olga" in owners
+    assert "gone" not in owners
+    assert "visitor" not in owners
+
+
+def test_an_anonymised_enquiry_is_read_only(client, fundraiser):
+    enquiry = DonationEnquiryFactory()
+    enquiry.anonymise()
+    client.force_login(fundraiser)
+
+    response = client.get(change_url(enquiry))
+
+    assertContains(response, f"Anonymised enquiry #{enquiry.pk}")
+    assertNotContains(response, 'name="_save"')
+    assert client.post(change_url(enquiry), admin_form_data(enquiry, name="Back")).status_code == 403
+
+
+# Actions.
+
+
+def test_bulk_status_change_moves_the_selected_and_records_it(client, fundraiser):
+    first, second = DonationEnquiryFactory(), DonationEnquiryFactory(status=Status.CONTACTED)
+    untouched = DonationEnquiryFactory()
+    client.force_login(fundraiser)
+
+    response = run_action(client, "set_status_contacted", [first, second])
+
+    assert response.status_code == 302
+    assert set(DonationEnquiry.objects.values_list("pk", "status")) == {
+        (first.pk, Status.CONTACTED),
+        (second.pk, Status.CONTACTED),
+        (untouched.pk, Status.NEW),
+    }
+    assert list(StatusChange.objects.values_list("enquiry", "changed_by")) == [(first.pk, fundraiser.pk)]
+    assert LogEntry.objects.get().get_change_message() == "Changed Status."
+    assertContains(client.get(response["Location"]), "1 enquiry moved to “Contacted”.")
+
+
+def test_every_status_but_new_has_a_bulk_action(client, fundraiser):
+    DonationEnquiryFactory()
+    client.force_login(fundraiser)
+
+    actions = dict(client.get(reverse(CHANGELIST)).context["action_form"].fields["action"].choices)
+
+    assert [name for name in actions if name.startswith("set_status_")] == [
+        "set_status_contacted",
+        "set_status_in_discussion",
+        "set_status_committed",
+        "set_status_declined",
+        "set_status_closed",
+    ]
+
+
+def test_mark_not_spam_brings_an_enquiry_back_into_the_pipeline(client, fundraiser):
+    caught = DonationEnquiryFactory(name="Real after all", spam=True)
+    client.force_login(fundraiser)
+
+    response = run_action(client, "mark_not_spam", [caught], query="?spam=yes")
+
+    caught.refresh_from_db()
+    assert caught.is_spam is False
+    assertContains(client.get(response["Location"]), "1 enquiry marked as not spam.")
+    assertContains(client.get(reverse(CHANGELIST)), "Real after all")
+
+
+def test_mark_spam_records_who_did_it(client, fundraiser):
+    enquiry = DonationEnquiryFactory()
+    client.force_login(fundraiser)
+
+    run_action(client, "mark_spam", [enquiry])
+
+    enquiry.refresh_from_db()
+    assert (enquiry.is_spam, enquiry.spam_reason) == (True, "marked as spam by fundraiser")
+
+
+# CSV export.
+
+
+def test_csv_export_of_the_selection_escapes_formulas(client, fundraiser):
+    risky = DonationEnquiryFactory(
+        name='=HYPERLINK("http://evil.example","Click")',
+        organisation="@SUM(A1:A9)",
+        phone="+441632960961",
+        message="-2+3",
+        notes="\tTabbed",
+        owner=fundraiser,
+        event=EventFactory(title="Safe Digital Futures"),
+    )
+    DonationEnquiryFactory(name="Not selected")
+    client.force_login(fundraiser)
+
+    rows = read_csv(run_action(client, "export_csv", [risky]))
+
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["Name"] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert row["Organisation"] == "'@SUM(A1:A9)"
+    assert row["Phone"] == "'+441632960961"
+    assert row["Message"] == "'-2+3"
+    assert row["Internal notes"] == "'\tTabbed"
+    assert row["E-mail"] == risky.email
+    assert row["Owner"] == fundraiser.get_full_name()
+    assert row["Event"] == "Safe Digital Futures"
+    assert row["Status"] == "New"
+    assert row["Kind of support"] == "Foundation or trust"
+    assert row["Country"] == "United Kingdom"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Plain", "Plain"),
+        ("a=b", "a=b"),
+        (None, ""),
+        (42, "42"),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_export_button_exports_exactly_what_the_filters_show(client, fundraiser):
+    DonationEnquiryFactory(name="Contacted company", status=Status.CONTACTED, kind="company")
+    DonationEnquiryFactory(name="Contacted foundation", status=Status.CONTACTED)
+    DonationEnquiryFactory(name="New company", kind="company")
+    DonationEnquiryFactory(name="Spam company", status=Status.CONTACTED, kind="company", spam=True)
+    client.force_login(fundraiser)
+    query = "?kind__exact=company&status__exact=contacted"
+
+    listing = client.get(reverse(CHANGELIST) + query)
+    assertContains(
+        listing,
+        f'<a href="{reverse(EXPORT)}{query}" class="viewlink">Export this 1 enquiry as CSV</a>',
+        html=True,
+    )
+    rows = read_csv(client.get(reverse(EXPORT) + query))
+
+    assert [row["Name"] for row in rows] == ["Contacted company"]
+    assert [row["Name"] for row in read_csv(client.get(reverse(EXPORT) + "?spam=yes"))] == ["Spam company"]
+    assert len(read_csv(client.get(reverse(EXPORT)))) == 3
+
+
+def test_export_with_a_broken_filter_goes_back_to_the_list(client, fundraiser):
+    client.force_login(fundraiser)
+
+    response = client.get(reverse(EXPORT) + "?no_such_field=1")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(CHANGELIST)
+
+
+# Subject access and erasure.
+
+
+def test_subject_access_exports_everything_held_about_the_address(client, fundraiser):
+    first = DonationEnquiryFactory(email="Ana@Fundacion.example", notes="Keen on safety by design.")
+    StatusChangeFactory(enquiry=first, changed_by=fundraiser)
+    second = DonationEnquiryFactory(email="ana@fundacion.example", message="Following up.")
+    DonationEnquiryFactory(email="someone@else.example")
+    client.force_login(fundraiser)
+
+    response = run_action(client, "export_subject_access", [second])
+
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="subject-access-')
+    data = json.loads(response.content)
+    assert data["e-mail addresses"] == ["ana@fundacion.example"]
+    assert [record["e-mail"] for record in data["enquiries"]] == [
+        "Ana@Fundacion.example",
+        "ana@fundacion.example",
+    ]
+    assert data["enquiries"][0]["internal notes"] == "Keen on safety by design."
+    assert data["enquiries"][0]["status history"][0]["to"] == "Contacted"
+    assert data["enquiries"][1]["message"] == "Following up."
+    assert "someone@else.example" not in response.content.decode()
+
+
+def test_erasure_asks_first_then_anonymises_every_enquiry_from_the_address(client, fundraiser):
+    first = DonationEnquiryFactory(email="ana@fundacion.example", name="Ana")
+    second = DonationEnquiryFactory(email="ANA@fundacion.example", name="Ana again")
+    other = DonationEnquiryFactory(email="someone@else.example", name="Someone")
+    client.force_login(fundraiser)
+
+    confirmation = run_action(client, "erase_personal_data", [first])
+
+    assertContains(confirmation, "This erases the personal data of 2 enquiries sent from these addresses:")
+    assertContains(confirmation, "<li>ana@fundacion.example</li>", html=True)
+    assert DonationEnquiry.objects.filter(anonymised_at__isnull=False).count() == 0
+
+    done = run_action(client, "erase_personal_data", [first], confirm="yes")
+
+    assert done.status_code == 302
+    for enquiry in (first, second):
+        enquiry.refresh_from_db()
+        assert (enquiry.name, enquiry.email, enquiry.message) == ("", "", "")
+        assert enquiry.anonymised_at is not None
+    other.refresh_from_db()
+    assert other.name == "Someone"
+    assert set(LogEntry.objects.values_list("object_repr", flat=True)) == {
+        f"Anonymised enquiry #{first.pk}",
+        f"Anonymised enquiry #{second.pk}",
+    }
+    assertContains(client.get(done["Location"]), "The personal data of 2 enquiries was erased.")
+
+
+def test_erasure_needs_the_delete_permission(client):
+    viewer = grant(StaffUserFactory(), "view_donationenquiry", "change_donationenquiry")
+    enquiry = DonationEnquiryFactory()
+    client.force_login(viewer)
+
+    actions = dict(client.get(reverse(CHANGELIST)).context["action_form"].fields["action"].choices)
+    run_action(client, "erase_personal_data", [enquiry], confirm="yes")
+
+    assert "erase_personal_data" not in actions
+    enquiry.refresh_from_db()
+    assert enquiry.anonymised_at is None

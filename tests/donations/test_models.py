@@ -1,0 +1,165 @@
+import datetime
+import uuid
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from donations.models import DonationEnquiry, StatusChange
+from tests.factories import DonationEnquiryFactory, StaffUserFactory, StatusChangeFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = DonationEnquiry.Status
+
+
+def test_str_names_the_person_and_organisation():
+    assert str(DonationEnquiryFactory.build(name="Ana", organisation="Horizonte")) == "Ana (Horizonte)"
+    assert str(DonationEnquiryFactory.build(name="Ana", organisation="")) == "Ana"
+
+
+def test_newest_enquiries_come_first():
+    older = DonationEnquiryFactory()
+    newer = DonationEnquiryFactory()
+
+    assert list(DonationEnquiry.objects.all()) == [newer, older]
+
+
+@pytest.mark.parametrize(
+    ("changes", "constraint"),
+    [
+        ({"privacy_consent": False}, "enquiry_has_privacy_consent"),
+        ({"is_spam": True, "spam_reason": ""}, "enquiry_spam_has_reason"),
+        ({"name": ""}, "enquiry_has_name_and_email"),
+        ({"email": ""}, "enquiry_has_name_and_email"),
+        ({"status": "won"}, "enquiry_status_valid"),
+        ({"kind": "bribe"}, "enquiry_kind_valid"),
+        ({"budget": "billions"}, "enquiry_budget_valid"),
+    ],
+)
+def test_database_refuses_a_broken_enquiry(changes, constraint):
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        DonationEnquiryFactory(**changes)
+
+
+def test_database_refuses_a_second_enquiry_with_the_same_form_token():
+    token = uuid.uuid4()
+    DonationEnquiryFactory(form_token=token)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DonationEnquiryFactory(form_token=token)
+
+
+def test_an_anonymised_enquiry_may_have_no_name_or_email():
+    DonationEnquiryFactory(name="", email="", anonymised_at=timezone.now())
+
+    assert DonationEnquiry.objects.count() == 1
+
+
+def test_full_clean_explains_the_rules_beside_the_fields():
+    enquiry = DonationEnquiryFactory.build(privacy_consent=False, is_spam=True, spam_reason=" ")
+
+    with pytest.raises(ValidationError) as caught:
+        enquiry.full_clean()
+
+    assert caught.value.message_dict["spam_reason"] == ["Say why this looks like spam."]
+    assert caught.value.message_dict["__all__"] == [
+        "An enquiry needs the person's agreement to the privacy notice."
+    ]
+
+
+def test_save_once_stores_a_token_once():
+    first = DonationEnquiryFactory.build()
+    again = DonationEnquiryFactory.build(form_token=first.form_token)
+
+    assert first.save_once() is True
+    assert again.save_once() is False
+    assert DonationEnquiry.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "days_from_today", "overdue"),
+    [
+        (Status.NEW, -1, True),
+        (Status.IN_DISCUSSION, -30, True),
+        (Status.CONTACTED, 0, False),
+        (Status.CONTACTED, 3, False),
+        (Status.CLOSED, -1, False),
+        (Status.COMMITTED, -1, False),
+    ],
+)
+def test_overdue_means_an_open_enquiry_past_its_next_action(status, days_from_today, overdue):
+    enquiry = DonationEnquiryFactory(
+        status=status, next_action_on=timezone.localdate() + datetime.timedelta(days=days_from_today)
+    )
+
+    assert enquiry.is_overdue is overdue
+    assert list(DonationEnquiry.objects.overdue()) == ([enquiry] if overdue else [])
+
+
+def test_for_emails_matches_whatever_the_capitals():
+    ana = DonationEnquiryFactory(email="Ana@Fundacion.example")
+    ana_again = DonationEnquiryFactory(email="ana@fundacion.example")
+    DonationEnquiryFactory(email="someone@else.example")
+
+    assert set(DonationEnquiry.objects.for_emails(["ANA@fundacion.EXAMPLE"])) == {ana, ana_again}
+    assert list(DonationEnquiry.objects.for_emails([])) == []
+
+
+def test_set_status_records_who_changed_what():
+    fundraiser = StaffUserFactory()
+    new = DonationEnquiryFactory(status=Status.NEW)
+    contacted = DonationEnquiryFactory(status=Status.CONTACTED)
+
+    changed = DonationEnquiry.objects.all().set_status(Status.CONTACTED, by=fundraiser)
+
+    assert changed == [new.pk]
+    assert set(DonationEnquiry.objects.values_list("status", flat=True)) == {Status.CONTACTED}
+    change = StatusChange.objects.get()
+    assert (change.enquiry, change.from_status, change.to_status, change.changed_by) == (
+        new,
+        Status.NEW,
+        Status.CONTACTED,
+        fundraiser,
+    )
+    assert str(change) == "New → Contacted"
+    assert contacted.status_changes.count() == 0
+
+
+def test_a_status_change_must_change_the_status():
+    with pytest.raises(IntegrityError, match="status_change_changes_status"), transaction.atomic():
+        StatusChangeFactory(from_status=Status.NEW, to_status=Status.NEW)
+
+
+def test_anonymise_blanks_personal_data_and_keeps_the_figures():
+    enquiry = DonationEnquiryFactory(
+        phone="+441632960961", notes="Met at the reception.", newsletter_opt_in=True, source_path="/events/x/"
+    )
+    content_type = ContentType.objects.get_for_model(DonationEnquiry)
+    LogEntry.objects.create(
+        user=StaffUserFactory(),
+        content_type=content_type,
+        object_id=str(enquiry.pk),
+        object_repr=str(enquiry),
+        action_flag=CHANGE,
+    )
+
+    enquiry.anonymise()
+
+    assert (enquiry.name, enquiry.email, enquiry.organisation, str(enquiry.phone)) == ("", "", "", "")
+    assert (enquiry.message, enquiry.notes, enquiry.source_path) == ("", "", "")
+    assert enquiry.newsletter_opt_in is False
+    assert enquiry.anonymised_at is not None
+    assert (enquiry.kind, enquiry.budget, enquiry.country.code) == ("foundation", "50k_250k", "GB")
+    assert str(enquiry) == f"Anonymised enquiry #{enquiry.pk}"
+    assert LogEntry.objects.get().object_repr == f"Anonymised enquiry #{enquiry.pk}"
+
+
+def test_anonymising_twice_changes_nothing_the_second_time():
+    DonationEnquiryFactory()
+
+    assert DonationEnquiry.objects.anonymise() == 1
+    assert DonationEnquiry.objects.anonymise() == 0

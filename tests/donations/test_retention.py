@@ -1,0 +1,105 @@
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from donations.models import DonationEnquiry
+from tests.factories import DonationEnquiryFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = DonationEnquiry.Status
+
+
+def aged(enquiry, created_days=0, updated_days=0):
+    """Moves an enquiry back in time (auto_now fields can only be set by an update)."""
+    now = timezone.now()
+    DonationEnquiry.objects.filter(pk=enquiry.pk).update(
+        created_at=now - datetime.timedelta(days=created_days),
+        updated_at=now - datetime.timedelta(days=updated_days),
+    )
+    return enquiry
+
+
+@pytest.fixture
+def enquiries():
+    return {
+        "old spam": aged(DonationEnquiryFactory(name="Old spam", spam=True), created_days=31),
+        "recent spam": aged(DonationEnquiryFactory(name="Recent spam", spam=True), created_days=29),
+        "old closed": aged(DonationEnquiryFactory(name="Old closed", status=Status.CLOSED), 800, 731),
+        "old declined": aged(DonationEnquiryFactory(name="Old declined", status=Status.DECLINED), 800, 731),
+        "recently closed": aged(
+            DonationEnquiryFactory(name="Recently closed", status=Status.CLOSED), 800, 729
+        ),
+        "old but open": aged(
+            DonationEnquiryFactory(name="Old but open", status=Status.IN_DISCUSSION), 800, 731
+        ),
+        "old committed": aged(
+            DonationEnquiryFactory(name="Old committed", status=Status.COMMITTED), 800, 731
+        ),
+    }
+
+
+def run(*args):
+    out = StringIO()
+    call_command("apply_retention", *args, stdout=out)
+    return out.getvalue()
+
+
+def names():
+    return set(DonationEnquiry.objects.filter(anonymised_at__isnull=True).values_list("name", flat=True))
+
+
+def test_dry_run_says_what_it_would_do_and_changes_nothing(enquiries):
+    output = run("--dry-run")
+
+    assert output == (
+        "Dry run: would delete 1 suspected spam enquiries older than 30 days.\n"
+        "Dry run: would anonymise 2 declined or closed enquiries unchanged for 730 days.\n"
+    )
+    assert DonationEnquiry.objects.count() == 7
+    assert DonationEnquiry.objects.filter(anonymised_at__isnull=False).count() == 0
+
+
+def test_deletes_old_spam_and_anonymises_old_ended_enquiries(enquiries):
+    output = run()
+
+    assert output == (
+        "Deleted 1 suspected spam enquiries older than 30 days.\n"
+        "Anonymised 2 declined or closed enquiries unchanged for 730 days.\n"
+    )
+    assert not DonationEnquiry.objects.filter(pk=enquiries["old spam"].pk).exists()
+    assert names() == {"Recent spam", "Recently closed", "Old but open", "Old committed"}
+    anonymised = DonationEnquiry.objects.get(pk=enquiries["old closed"].pk)
+    assert (anonymised.name, anonymised.email, anonymised.message) == ("", "", "")
+    assert (anonymised.status, anonymised.kind, anonymised.country.code) == (
+        Status.CLOSED,
+        "foundation",
+        "GB",
+    )
+
+
+def test_running_again_changes_nothing(enquiries):
+    run()
+
+    output = run()
+
+    assert output == (
+        "Deleted 0 suspected spam enquiries older than 30 days.\n"
+        "Anonymised 0 declined or closed enquiries unchanged for 730 days.\n"
+    )
+    assert DonationEnquiry.objects.count() == 6
+
+
+def test_periods_come_from_the_settings(enquiries, settings):
+    settings.DONATION_SPAM_RETENTION_DAYS = 7
+    settings.DONATION_RETENTION_DAYS = 365
+
+    output = run("--dry-run")
+
+    assert output == (
+        "Dry run: would delete 2 suspected spam enquiries older than 7 days.\n"
+        "Dry run: would anonymise 3 declined or closed enquiries unchanged for 365 days.\n"
+    )
