@@ -7,6 +7,7 @@ from django.urls import reverse
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+STAFF_PASSWORD = "a-long-staff-password-for-tests"
 
 
 def public_pages(event):
@@ -24,14 +25,42 @@ def public_pages(event):
         "speaker": speaker.get_absolute_url(),
         "pledges": reverse("events:pledge-list"),
         "coverage": reverse("media_coverage:event-coverage", kwargs={"slug": event.slug}),
+        "enquiry": reverse("donations:enquiry"),
+        "thanks": reverse("donations:thanks"),
+        "privacy": reverse("donations:privacy"),
         "not-found": "/no-such-page/",
     }
+
+
+def staff_user(username, role):
+    """A staff user in one of the project's roles (safedigital.roles), with STAFF_PASSWORD."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username, password=STAFF_PASSWORD, is_staff=True, first_name=username.title()
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def log_in(page, site, username):
+    """Logs in to the admin through its login page, as a person does."""
+    from playwright.sync_api import expect
+
+    page.goto(site.url + "/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Content, enquiries and staff")
 
 
 def screenshot(page, name):
     """A full-page screenshot under test-output/screenshots/, for a person to look at (never committed)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
 
 
 # WCAG 2.2 A and AA, as axe-core tags its rules.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.helpers import DESKTOP, PHONE, SCREENSHOTS, public_pages, screenshot
+from tests.browser.helpers import DESKTOP, PHONE, public_pages, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,12 @@ ALL_IMAGES_LOADED = """() => {
 
 def test_no_public_page_scrolls_sideways_on_a_phone(new_context, site, demo_event):
     page = new_context(viewport=PHONE).new_page()
-    for name, path in public_pages(demo_event).items():
+    pages = {**public_pages(demo_event), "enquiry-errors": public_pages(demo_event)["enquiry"]}
+    for name, path in pages.items():
         page.goto(site.url + path)
+        if name == "enquiry-errors":
+            page.get_by_role("button", name="Send").click()
+            page.get_by_role("alert").wait_for()
         page.evaluate(ALL_IMAGES_LOADED)
 
         widths = page.evaluate(SIDEWAYS)
@@ -35,12 +39,17 @@ def test_no_public_page_scrolls_sideways_on_a_phone(new_context, site, demo_even
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
-def test_screenshots_of_home_and_highlights(new_context, site, demo_event, viewport):
+def test_screenshots_of_home_highlights_form_and_thank_you(new_context, site, demo_event, viewport):
     page = new_context(viewport=viewport, reduced_motion="reduce").new_page()
-    for name in ("home", "highlights"):
+    shots = []
+    for name in ("home", "highlights", "enquiry", "thanks"):
         page.goto(site.url + public_pages(demo_event)[name])
         page.evaluate(ALL_IMAGES_LOADED)
+        shots.append(screenshot(page, f"{name}-{viewport['width']}"))
+    # The form as a visitor sees it after sending it empty.
+    page.goto(site.url + public_pages(demo_event)["enquiry"])
+    page.get_by_role("button", name="Send").click()
+    page.get_by_role("alert").wait_for()
+    shots.append(screenshot(page, f"enquiry-errors-{viewport['width']}"))
 
-        screenshot(page, f"{name}-{viewport['width']}")
-
-        assert (SCREENSHOTS / f"{name}-{viewport['width']}.png").stat().st_size > 10_000
+    assert all(shot.stat().st_size > 10_000 for shot in shots)
