@@ -4,39 +4,28 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from PIL import Image
 from playwright.sync_api import expect
 
 from events.models import Event
 from safedigital.roles import EDITORS
+from tests.browser.helpers import log_in, staff_user
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a-long-editor-password-for-tests"
 TITLE = "Safe Digital Nairobi Dialogue"
 ANONYMOUS_REAL_NAME = "Wanjiru Kamau"
 
 
 @pytest.fixture
-def editor(demo_event, django_user_model):
-    user = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
+def editor(demo_event):
+    return staff_user("editor", EDITORS)
 
 
 def jpeg(size=(1200, 675), color=(11, 92, 107)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "JPEG")
     return {"name": "nairobi-stage.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
-
-
-def log_in(page, site, username):
-    page.goto(site.url + "/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Content, enquiries and staff")
 
 
 def add_speaker(page, site, full_name, **public):
