@@ -21,6 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make run     set up, migrate, load the demo event and serve http://127.0.0.1:$(PORT)"
 	@echo "make test    set up, then lint, check, makemigrations --check and the whole pytest suite"
+	@echo "make pytest  only the pytest suite (PYTEST_ARGS=..., PYTEST_WORKERS=2)"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make serve   gunicorn under production settings (needs SECRET_KEY and ALLOWED_HOSTS; see README)"
@@ -70,8 +71,10 @@ check: $(STAMP)
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Two workers by default (one per core here); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint check pytest
 

@@ -1,11 +1,26 @@
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+
+def clear_cache():
+    """
+    Empty this test process's cache. On Redis, only this process's keys: Django's RedisCache.clear()
+    flushes the whole database, which would pull the rug from under parallel workers (pytest -n).
+    """
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
 def _isolated_site(settings, tmp_path):
     """Each test gets its own media folder, plain static storage and an empty cache."""
-    from django.core.cache import cache
-
     settings.MEDIA_ROOT = tmp_path / "media"
     # The page cache would hide queries and changes from most tests; tests/safedigital/test_cache.py turns it on.
     settings.PAGE_CACHE_SECONDS = 0
@@ -13,6 +28,6 @@ def _isolated_site(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
