@@ -153,7 +153,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # Parallel test workers (pytest-xdist) share one Redis: each gets its own key namespace.
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "safedigital") + os.environ.get("PYTEST_XDIST_WORKER", ""),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "safedigital")
+            + os.environ.get("PYTEST_XDIST_WORKER", ""),
         }
     }
 else:
