@@ -1,52 +1,34 @@
 """
 Browser tests: Playwright for Python drives Debian's Chromium against pytest-django's live server.
 
-One browser per session, a new context (cookies, storage, viewport) per test. Every context answers
-requests for anything but the live server itself with an empty response, so nothing ever waits on the
-closed network and the privacy tests can see what the page asked for.
+One browser for the run of browser tests (in each parallel worker), a new context (cookies, storage,
+viewport) per test. Every context answers requests for anything but the live server itself with an
+empty response, so nothing ever waits on the closed network and the privacy tests can see what the page
+asked for.
 
 Without Chromium the browser tests are skipped and the terminal summary says so loudly; with the
-REQUIRE_BROWSER_TESTS environment variable set (as .ci/run does) they fail instead.
+REQUIRE_BROWSER_TESTS environment variable set (as .ci/run does) they fail instead (see availability.py;
+the summary line is printed from tests/conftest.py).
 """
 
 import os
 
 import pytest
 
+from tests.browser.availability import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REQUIRED,
+    SKIPPED,
+    browser_problem,
+    browser_tests_required,
+)
 from tests.browser.helpers import DESKTOP
 
-CHROMIUM = os.environ.get("SAFEDIGITAL_CHROMIUM") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
-SKIPPED = "BROWSER TESTS SKIPPED"
-REQUIRED = "REQUIRE_BROWSER_TESTS"
 # Quick enough for a loaded CI machine, short enough that a broken page fails fast.
 TIMEOUT_MS = 10_000
 # The apps whose rows make up the demo data.
 DEMO_APPS = ["events", "media_coverage"]
-
-
-def browser_problem():
-    """Why the browser tests cannot run here, or None."""
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (make install)"
-    return None
-
-
-def browser_tests_required():
-    return os.environ.get(REQUIRED, "").lower() not in {"", "0", "false", "no", "off"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -58,22 +40,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(skip)
-
-
-def pytest_terminal_summary(terminalreporter):
-    skipped = [
-        report
-        for report in terminalreporter.stats.get("skipped", [])
-        if isinstance(report.longrepr, tuple) and str(report.longrepr[2]).startswith(f"Skipped: {SKIPPED}")
-    ]
-    if skipped:
-        terminalreporter.write_sep(
-            "!", f"{SKIPPED} ({len(skipped)}): {browser_problem()}", red=True, bold=True
-        )
-    elif browser_tests_required() and browser_problem():
-        terminalreporter.write_sep(
-            "!", f"BROWSER TESTS FAILED ({REQUIRED} is set): {browser_problem()}", red=True, bold=True
-        )
 
 
 class Chromium:
