@@ -31,3 +31,10 @@ def _isolated_site(settings, tmp_path):
     clear_cache()
     yield
     clear_cache()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Says loudly when the browser tests were skipped (here, not in tests/browser/, for parallel runs)."""
+    from tests.browser.availability import report
+
+    report(terminalreporter)

@@ -1,0 +1,153 @@
+"""Accessibility: axe-core finds nothing against WCAG 2.2 A and AA on any public page type."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import DESKTOP, PHONE, axe_violations, describe_violations, public_pages
+
+pytestmark = pytest.mark.browser
+
+PAGE_TYPES = [
+    "home",
+    "events",
+    "highlights",
+    "speaker",
+    "pledges",
+    "coverage",
+    "enquiry",
+    "thanks",
+    "privacy",
+    "not-found",
+]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_public_page_has_no_axe_violations(new_context, site, demo_event, name, viewport):
+    # Reduced motion: the figures show their final numbers at once, so contrast is judged on them.
+    page = new_context(viewport=viewport, reduced_motion="reduce").new_page()
+    page.goto(site.url + public_pages(demo_event)[name])
+
+    violations = axe_violations(page)
+
+    assert violations == [], f"axe found on the {name} page:\n" + describe_violations(violations)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_enquiry_form_with_its_errors_shown_has_no_axe_violations(new_context, site, demo_event, viewport):
+    page = new_context(viewport=viewport).new_page()
+    page.goto(site.url + public_pages(demo_event)["enquiry"])
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+
+    violations = axe_violations(page)
+
+    assert violations == [], "axe found on the enquiry form with errors:\n" + describe_violations(violations)
+
+
+FOCUSED = """() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return null;
+    const style = getComputedStyle(element);
+    const box = element.getBoundingClientRect();
+    return {
+        name: (element.getAttribute("aria-label")
+               || (element.labels && element.labels.length && element.labels[0].innerText)
+               || element.innerText || (element.type === "submit" && element.value) || "").trim(),
+        tag: element.tagName.toLowerCase(),
+        position: Array.prototype.indexOf.call(document.querySelectorAll("*"), element),
+        ring: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none",
+        visible: box.width > 0 && box.height > 0 && element.checkVisibility(),
+        // WCAG 2.4.11: a focused element is not entirely hidden (e.g. behind the fixed quick exit).
+        covered: (() => {
+            const points = [[box.left + 2, box.top + 2], [box.right - 2, box.top + 2],
+                            [box.left + 2, box.bottom - 2], [box.right - 2, box.bottom - 2]];
+            return points.every(([x, y]) => {
+                const top = document.elementFromPoint(x, y);
+                return top && !element.contains(top) && !top.contains(element);
+            });
+        })(),
+    };
+}"""
+# What Tab should reach: every focusable, visible element, a group of radio buttons counting once.
+TABBABLE = """() => {
+    const seen = new Set();
+    return Array.from(document.querySelectorAll(
+        "a[href], button:not([disabled]), input:not([type=hidden]), select, textarea, summary, [tabindex]"
+    )).filter(element => element.tabIndex >= 0 && element.checkVisibility()).filter(element => {
+        if (element.type !== "radio") return true;
+        if (seen.has(element.name)) return false;
+        seen.add(element.name);
+        return true;
+    }).length;
+}"""
+
+
+def tab_through(page, limit=200):
+    """Presses Tab from the top of the page until focus leaves it; returns what had focus, in order."""
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            return stops
+        stops.append(focused)
+    raise AssertionError(f"Focus never left the page after {limit} presses of Tab")
+
+
+FIRST_STOPS = {
+    "1280px": [
+        "Skip to main content",
+        "Leave this site",
+        "Safe Digital",
+        "Home",
+        "Events",
+        "Pledges",
+        "Let's chat",
+    ],
+    # On a phone the navigation is behind its toggle button.
+    "375px": ["Skip to main content", "Leave this site", "Safe Digital", "Show the menu"],
+}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+@pytest.mark.parametrize("name", ["home", "highlights", "enquiry"])
+def test_keyboard_reaches_everything_in_order_with_a_visible_focus_ring(
+    new_context, site, demo_event, name, viewport
+):
+    page = new_context(viewport=viewport).new_page()
+    page.goto(site.url + public_pages(demo_event)[name])
+
+    stops = tab_through(page)
+
+    first = FIRST_STOPS[f"{viewport['width']}px"]
+    assert [stop["name"] for stop in stops[: len(first)]] == first
+    assert len(stops) == page.evaluate(TABBABLE), "every interactive element is reached by Tab"
+    positions = [stop["position"] for stop in stops]
+    assert positions == sorted(positions), "focus follows the reading order"
+    assert [stop for stop in stops if not stop["visible"]] == [], "focus never goes to something unseen"
+    assert [stop for stop in stops if stop["covered"]] == [], "a focused element is never hidden"
+    assert [stop for stop in stops if not stop["ring"]] == [], "every focused element shows a focus ring"
+
+
+def test_keyboard_goes_through_the_enquiry_form_in_its_order(page, site, demo_event):
+    page.goto(site.url + public_pages(demo_event)["enquiry"])
+
+    stops = [stop["name"] for stop in tab_through(page)]
+
+    form = stops[stops.index("Your name*") :]
+    assert form[:13] == [
+        "Your name*",
+        "E-mail address*",
+        "Organisation",
+        "Country",
+        "Phone number",
+        "Individual gift",
+        "Budget",
+        "Your message*",
+        "I have read the privacy notice and agree that Safe Digital keeps these details to reply to me.*",
+        "privacy notice",
+        "Send me Safe Digital's newsletter",
+        "Send",
+        "Safe Digital",
+    ]

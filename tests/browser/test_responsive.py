@@ -1,0 +1,55 @@
+"""Responsive layout: nothing scrolls sideways on a phone; screenshots for a person to look at."""
+
+import pytest
+
+from tests.browser.helpers import DESKTOP, PHONE, public_pages, screenshot
+
+pytestmark = pytest.mark.browser
+
+SIDEWAYS = """() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    // What spills out of its box (leaf-most first), to say where the overflow comes from.
+    spilling: Array.from(document.querySelectorAll("body *"))
+        .filter(element => element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 1)
+        .filter(element => !["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(element).overflowX))
+        .reverse()
+        .slice(0, 3)
+        .map(element => element.outerHTML.slice(0, 160)),
+})"""
+ALL_IMAGES_LOADED = """() => {
+    document.querySelectorAll("img[loading=lazy]").forEach(image => { image.loading = "eager"; });
+    return Promise.all(Array.from(document.images).map(image => image.decode().catch(() => null)));
+}"""
+
+
+def test_no_public_page_scrolls_sideways_on_a_phone(new_context, site, demo_event):
+    page = new_context(viewport=PHONE).new_page()
+    pages = {**public_pages(demo_event), "enquiry-errors": public_pages(demo_event)["enquiry"]}
+    for name, path in pages.items():
+        page.goto(site.url + path)
+        if name == "enquiry-errors":
+            page.get_by_role("button", name="Send").click()
+            page.get_by_role("alert").wait_for()
+        page.evaluate(ALL_IMAGES_LOADED)
+
+        widths = page.evaluate(SIDEWAYS)
+
+        assert widths["scrollWidth"] <= widths["innerWidth"], f"{name} scrolls sideways at 375 px: {widths}"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_screenshots_of_home_highlights_form_and_thank_you(new_context, site, demo_event, viewport):
+    page = new_context(viewport=viewport, reduced_motion="reduce").new_page()
+    shots = []
+    for name in ("home", "highlights", "enquiry", "thanks"):
+        page.goto(site.url + public_pages(demo_event)[name])
+        page.evaluate(ALL_IMAGES_LOADED)
+        shots.append(screenshot(page, f"{name}-{viewport['width']}"))
+    # The form as a visitor sees it after sending it empty.
+    page.goto(site.url + public_pages(demo_event)["enquiry"])
+    page.get_by_role("button", name="Send").click()
+    page.get_by_role("alert").wait_for()
+    shots.append(screenshot(page, f"enquiry-errors-{viewport['width']}"))
+
+    assert all(shot.stat().st_size > 10_000 for shot in shots)

@@ -1,0 +1,118 @@
+"""Journey 1: a visitor reads the featured event's highlights; and the privacy promise that goes with it."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+# What the seed page gives the demo event: 10 countries among its speakers, 18 speakers, and the media
+# agency's reported reach.
+DEMO_FIGURES = {
+    "Countries represented": "10",
+    "Speakers and panellists": "18",
+    "People reached by media coverage": "15,712,224",
+}
+PLEDGED_COUNTRIES = [
+    "Brazil",
+    "Ecuador",
+    "Jordan",
+    "Kenya",
+    "Madagascar",
+    "Moldova",
+    "South Africa",
+    "Sweden",
+    "Uganda",
+    "United States of America",
+]
+
+
+def shown_figures(page):
+    """The headline figures as a visitor reads them: label -> number, once any count-up has finished."""
+    figures = page.locator(".figures dl > div")
+    figures.first.scroll_into_view_if_needed()
+    for number in figures.locator("dd").all():
+        final = f"{int(number.get_attribute('data-count')):,}{number.get_attribute('data-suffix')}"
+        expect(number).to_have_text(final)
+    return {figure.locator("dt").inner_text(): figure.locator("dd").inner_text() for figure in figures.all()}
+
+
+def test_visitor_follows_the_featured_event_and_reads_its_highlights(page, requests_made, site, demo_event):
+    page.goto(site.url + "/")
+    page.get_by_role("link", name=re.compile("^See the highlights")).click()
+
+    expect(page).to_have_url(site.url + demo_event.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(demo_event.title)
+
+    # The headline figures are real numbers, counted from the records.
+    figures = shown_figures(page)
+    assert figures.items() >= DEMO_FIGURES.items()
+    assert all(int(value.replace(",", "").rstrip("+")) > 0 for value in figures.values())
+
+    # The programme, with its speakers and what they said.
+    programme = page.locator("section.programme")
+    expect(programme.get_by_role("heading", level=2)).to_have_text("The programme")
+    opening = programme.locator("section.session").filter(
+        has=page.get_by_role("heading", name="Opening of the satellite event")
+    )
+    expect(opening.get_by_role("link", name="Marija Manojlovic")).to_be_visible()
+    expect(opening.get_by_role("link", name="Camilla Waltersson Grönwall")).to_be_visible()
+    expect(opening.locator("blockquote").first).to_contain_text(
+        "As technology evolves, so must our efforts to protect them."
+    )
+    expect(programme.get_by_text("Expert, United Nations")).to_be_visible()
+    expect(page.get_by_text("Name to be entered")).to_have_count(0)
+
+    # The pledges made at the Ministerial Conference this event fed into.
+    pledges = page.locator("section.pledges")
+    expect(pledges.get_by_role("heading", level=2)).to_have_text("Country pledges")
+    assert sorted(pledges.locator("tbody th").all_inner_texts()) == PLEDGED_COUNTRIES
+
+    # A photo opens in the viewer; Escape closes it and puts the visitor back where they were.
+    photo = page.locator("a[data-viewer]").first
+    photo.click()
+    viewer = page.locator("dialog.photo-viewer")
+    expect(viewer).to_be_visible()
+    expect(viewer.locator("img")).to_have_attribute("src", photo.evaluate("link => link.href"))
+    expect(viewer.locator("img")).to_have_attribute("alt", photo.get_attribute("data-alt"))
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    assert viewer.evaluate("dialog => dialog.open") is False
+    expect(photo).to_be_focused()
+
+    # The film: nothing from the video provider until the visitor chooses to play it.
+    film = page.locator("figure.video").filter(has_text="Beyond the Screen: Hidden voices of online abuse")
+    expect(film.get_by_text("Content warning:")).to_be_visible()
+    expect(page.locator("iframe")).to_have_count(0)
+    before_play = list(requests_made)
+    with page.expect_request(re.compile(r"^https://www\.youtube-nocookie\.com/")):
+        film.get_by_role("link", name=re.compile("I understand — play the film")).click()
+    frame = film.locator("iframe")
+    expect(frame).to_have_count(1)
+    expect(frame).to_have_attribute("src", re.compile(r"^https://www\.youtube-nocookie\.com/embed/"))
+    expect(frame).to_have_attribute("title", "Beyond the Screen: Hidden voices of online abuse")
+    expect(page.locator("iframe")).to_have_count(1)
+
+    # Privacy: before the click every request went to the site itself; after it, only to the
+    # privacy-enhanced player.
+    site_origin = site.url + "/"
+    assert before_play and [url for url in before_play if not url.startswith(site_origin)] == []
+    after_play = requests_made[len(before_play) :]
+    assert {urlsplit(url).hostname for url in after_play if not url.startswith(site_origin)} == {
+        "www.youtube-nocookie.com"
+    }
+
+
+def test_visitor_sees_the_media_coverage_and_opens_its_page(page, site, demo_event):
+    page.goto(site.url + demo_event.get_absolute_url())
+
+    section = page.locator("section#media-coverage")
+    expect(section.get_by_role("heading", level=2)).to_have_text("Media coverage")
+    expect(section.locator(".figure-value")).to_have_text("15,712,224")
+    expect(page.locator("section#social-media").get_by_role("heading", level=2)).to_have_text("Social media")
+    section.get_by_role("link", name=re.compile("mentions and charts|coverage in detail")).click()
+
+    expect(page).to_have_url(site.url + demo_event.get_absolute_url() + "coverage/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("coverage")
