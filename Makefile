@@ -12,8 +12,12 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# The constraints apply to the build environments too (xstatic-bootstrap still builds with setuptools < 81).
+# The constraints apply to the build environments too (xstatic-bootstrap still builds with setuptools < 81):
+# pip before 26.2 reads PIP_CONSTRAINT there, pip 26.2 and newer only PIP_BUILD_CONSTRAINT.
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
+# pip itself is pinned too, so every install resolves the same way.
+PIP_VERSION := 26.3
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help python install run serve test lint format check pytest bench lock clean demo
@@ -39,7 +43,7 @@ python:
 
 $(STAMP): pyproject.toml constraints.txt | python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet "pip==$(PIP_VERSION)"
 	$(PY) -m pip install --quiet ".[dev]"
 	@touch $(STAMP)
 
