@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from safedigital.models import TimeStampedModel
+from safedigital.models import ChoiceLabelsMixin, TimeStampedModel
 
 # What anonymisation blanks: everything that names or reaches a person, or that they or staff wrote about them.
 PERSONAL_FIELDS = ("name", "email", "organisation", "phone", "message", "notes", "notification_error")
@@ -334,7 +334,7 @@ class DonationEnquiry(TimeStampedModel):
         self.refresh_from_db()
 
 
-class StatusChange(models.Model):
+class StatusChange(ChoiceLabelsMixin, models.Model):
     """One move of an enquiry through the pipeline: from which status to which, who moved it and when."""
 
     enquiry = models.ForeignKey(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from safedigital.models import RenditionsMixin, TimeStampedModel
+from safedigital.models import ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
 from safedigital.richtext import sanitize
 from safedigital.uploads import CheckedImageField, RandomName, validate_pdf
 
@@ -230,7 +230,7 @@ class Event(RenditionsMixin, TimeStampedModel):
         )
 
 
-class EventPartner(models.Model):
+class EventPartner(ChoiceLabelsMixin, models.Model):
     class Role(models.TextChoices):
         CO_HOST = "co_host", _("Co-host")
         SUPPORTING = "supporting", _("Supporting partner")
@@ -441,7 +441,7 @@ class Speaker(RenditionsMixin, TimeStampedModel):
         super().save(*args, **kwargs)
 
 
-class Participation(models.Model):
+class Participation(ChoiceLabelsMixin, models.Model):
     """A speaker in a session, with their role and, optionally, what they said."""
 
     class Role(models.TextChoices):
@@ -680,7 +680,7 @@ class Resource(TimeStampedModel):
         return self.file.url if self.file else self.url
 
 
-class HeadlineFigure(models.Model):
+class HeadlineFigure(ChoiceLabelsMixin, models.Model):
     """
     One of the big numbers at the top of an event page. Staff type only what the system cannot know
     (attendees, global audience, on the event itself); the rest is counted from the records.

@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from events.models import Event
-from safedigital.models import RenditionsMixin, TimeStampedModel
+from safedigital.models import ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
 from safedigital.uploads import RandomName, validate_image
 
 PLACEHOLDER_WORD = "placeholder"
@@ -344,7 +344,7 @@ class SocialFigures(TimeStampedModel):
         )
 
 
-class PlatformFigures(models.Model):
+class PlatformFigures(ChoiceLabelsMixin, models.Model):
     """One platform's part of an event's social-media figures, with its top post and uplift."""
 
     class Platform(models.TextChoices):

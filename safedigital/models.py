@@ -1,8 +1,31 @@
+from functools import cache
+
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class TimeStampedModel(models.Model):
+@cache
+def _choice_labels(field, language):
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+class ChoiceLabelsMixin:
+    """
+    get_<field>_display() that looks each field's labels up once per language. Django's own rebuilds the
+    choices on every call and translates every label to do it, which a page listing many records pays for
+    hundreds of times.
+    """
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        try:
+            return _choice_labels(field, get_language()).get(value, value)
+        except TypeError:  # an unhashable value: Django's way copes with it
+            return super()._get_FIELD_display(field)
+
+
+class TimeStampedModel(ChoiceLabelsMixin, models.Model):
     """When a record was created and last changed; every model that keeps timestamps uses it."""
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

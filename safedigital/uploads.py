@@ -8,9 +8,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import models
 from django.utils.deconstruct import deconstructible
+from django.utils.encoding import filepath_to_uri
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
@@ -146,6 +147,16 @@ def make_renditions(field_file, folder="renditions"):
             )
             result[kind].append([target, name])
     return result
+
+
+def media_url(name):
+    """
+    The address of a stored file. For files on local disk it is built directly (Django's storage.url() parses
+    and joins URLs, which adds up over the hundreds of renditions a page lists); other storages are asked.
+    """
+    if default_storage.__class__.url is FileSystemStorage.url:
+        return default_storage.base_url + filepath_to_uri(name)
+    return default_storage.url(name)
 
 
 def delete_renditions(renditions):

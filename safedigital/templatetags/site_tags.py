@@ -1,8 +1,9 @@
 from django import template
-from django.core.files.storage import default_storage
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from safedigital.richtext import sanitize
+from safedigital.uploads import media_url
 
 register = template.Library()
 
@@ -13,12 +14,24 @@ def richtext(value):
     return mark_safe(sanitize(value))  # noqa: S308 (sanitised by nh3's allow-list)
 
 
+def _candidates(renditions, kind, largest=None):
+    """(width, url) of one kind of rendition, widest first excluded beyond `largest` (keeping at least one)."""
+    items = (renditions or {}).get(kind, [])
+    if largest:
+        fitting = [item for item in items if item[0] <= largest] or items[:1]
+        bigger = [item for item in items if item[0] > largest][:1]
+        items = fitting + (bigger if fitting[-1][0] < largest else [])
+    return [(width, media_url(name)) for width, name in items]
+
+
+def _srcset(candidates):
+    return ", ".join(f"{url} {width}w" for width, url in candidates)
+
+
 @register.filter
 def srcset(renditions, kind="jpeg"):
     """`url 320w, url 640w, …` for one kind of rendition ("webp" or "jpeg")."""
-    return ", ".join(
-        f"{default_storage.url(name)} {width}w" for width, name in (renditions or {}).get(kind, [])
-    )
+    return _srcset(_candidates(renditions, kind))
 
 
 @register.filter
@@ -29,24 +42,38 @@ def rendition_url(renditions, width=640):
         return ""
     width = int(width)
     fitting = [item for item in candidates if item[0] >= width]
-    return default_storage.url((fitting[0] if fitting else candidates[-1])[1])
+    return media_url((fitting[0] if fitting else candidates[-1])[1])
 
 
-@register.inclusion_tag("includes/picture.html")
-def picture(renditions, alt, sizes="100vw", css_class="", lazy=True, width=None):
-    """A responsive <picture>: WebP with a JPEG fallback, srcset/sizes, intrinsic size, lazy loading."""
+@register.simple_tag
+def picture(renditions, alt, sizes="100vw", css_class="", lazy=True, width=None, largest=None):
+    """
+    A responsive <picture>: WebP with a JPEG fallback, srcset/sizes, intrinsic size, lazy loading.
+    `width` is the width it is shown at, when fixed: the srcset then stops at three times it (enough for the
+    sharpest screens); `largest` caps it otherwise. Built in Python: a page may hold a hundred of them.
+    """
     renditions = renditions or {}
+    if not renditions.get("jpeg"):
+        return ""
     full_width, full_height = renditions.get("width"), renditions.get("height")
     shown_width = int(width) if width else full_width
     shown_height = (
         round(full_height * shown_width / full_width) if full_width and shown_width else full_height
     )
-    return {
-        "renditions": renditions,
-        "alt": alt,
-        "sizes": sizes,
-        "css_class": css_class,
-        "lazy": lazy,
-        "width": shown_width,
-        "height": shown_height,
-    }
+    largest = int(largest) if largest else (3 * shown_width if width else None)
+    jpeg = _candidates(renditions, "jpeg", largest)
+    fallback = next((url for item_width, url in jpeg if item_width >= 640), jpeg[-1][1])
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" height="{}"{}{}></picture>',
+        _srcset(_candidates(renditions, "webp", largest)),
+        sizes,
+        fallback,
+        _srcset(jpeg),
+        sizes,
+        alt,
+        shown_width,
+        shown_height,
+        format_html(' class="{}"', css_class) if css_class else "",
+        mark_safe(' loading="lazy" decoding="async"') if lazy else "",
+    )
