@@ -1,0 +1,378 @@
+"""
+The benchmark (`make bench`; never run by the tests). It
+
+1. builds a fully populated event (bench/populate.py) with the demo event beside it, in its own database:
+   PostgreSQL when DATABASE_URL names a server (a database "<name>_bench", made anew), SQLite otherwise;
+   Redis when REDIS_URL is set, local memory otherwise;
+2. counts each page's SQL queries and weighs its HTML (raw, gzip, brotli) in this process;
+3. starts gunicorn under the production settings on a free loopback port (2 workers unless told), once with
+   the page cache off and once with it on, warms it, and drives each page with wrk (or, without wrk, the
+   bounded client in bench/client.py), measuring Django's floor (a view answering "ok", same server) in
+   the same run;
+4. posts valid enquiries from 32 concurrent clients and checks that every one was stored, once;
+5. weighs the highlights page's first view (HTML + CSS + JS as served, compressed) and checks that its
+   images are renditions, never the uploaded originals;
+6. prints a table and writes it all to bench/results/bench-<time>.json (and latest.json).
+
+Everything talks only to 127.0.0.1, each load is bounded in time and count, and every server it starts is
+stopped, also on error or Ctrl-C.
+"""
+
+import argparse
+import datetime
+import gzip
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import brotli
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import client as load  # noqa: E402
+from bench.server import (  # noqa: E402
+    RESULTS,
+    ROOT,
+    bench_database_url,
+    clear_redis,
+    fresh_workdir,
+    gunicorn,
+    server_environment,
+    setup_django,
+)
+
+FLOOR = "/bench/ok"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page (default 10)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--posts", type=int, default=3000, help="enquiries to post (default 3000)")
+    parser.add_argument(
+        "--post-clients", type=int, default=32, help="concurrent posting clients (default 32)"
+    )
+    parser.add_argument("--no-wrk", action="store_true", help="use the Python client even when wrk is there")
+    parser.add_argument(
+        "--only", default="", help="comma-separated pages to drive (default: all), e.g. highlights"
+    )
+    return parser.parse_args()
+
+
+# -- in this process: queries and sizes -------------------------------------------------------------------
+
+
+def measure_in_process(pages):
+    """SQL queries (cache off; cache on, second view) and HTML bytes of each page, through Django's client."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client(HTTP_HOST="127.0.0.1", headers={"X-Forwarded-Proto": "https"})
+    measured = {}
+    for name, path in pages.items():
+        # Each count is read at once: the next request clears the connection's query log.
+        with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as off:
+            response = client.get(path)
+        queries_off = len(off.captured_queries)
+        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        html = response.content
+        with override_settings(PAGE_CACHE_SECONDS=600):
+            client.get(path)
+            with CaptureQueriesContext(connection) as on:
+                client.get(path)
+            queries_on = len(on.captured_queries)
+        measured[name] = {
+            "queries_cache_off": queries_off,
+            "queries_cache_on": queries_on,
+            "html_bytes": len(html),
+            "gzip_bytes": len(gzip.compress(html, 6)),
+            "brotli_bytes": len(brotli.compress(html)),
+        }
+    return measured
+
+
+# -- against the server ------------------------------------------------------------------------------------
+
+
+def drive(base_port, path, args):
+    """Requests/s and latency of GET `path` for `args.duration` seconds at `args.connections` connections."""
+    load_before = os.getloadavg()[0]
+    if shutil.which("wrk") and not args.no_wrk:
+        output = subprocess.run(
+            [
+                "wrk",
+                f"-t{args.threads}",
+                f"-c{args.connections}",
+                f"-d{args.duration}s",
+                "--timeout",
+                "5s",
+                "-s",
+                str(ROOT / "bench" / "report.lua"),
+                "-H",
+                "X-Forwarded-Proto: https",
+                f"http://127.0.0.1:{base_port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=args.duration + 30,
+        ).stdout
+        figures = json.loads(output.strip().splitlines()[-1])
+        result = {
+            "tool": "wrk",
+            "requests": figures["requests"],
+            "rps": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
+            "p50_ms": round(figures["p50_us"] / 1000, 2),
+            "p99_ms": round(figures["p99_us"] / 1000, 2),
+            "errors": figures["errors"],
+        }
+    else:
+        # A generous count that the time limit cuts short.
+        jobs = [load.get_job(path)] * 2_000_000
+        outcome = load.run(jobs, base_port, args.connections, args.duration)
+        summary = outcome.summary()
+        result = {
+            "tool": "python",
+            "requests": summary["requests"],
+            "rps": summary["rps"],
+            "p50_ms": summary["p50_ms"],
+            "p99_ms": summary["p99_ms"],
+            "errors": summary["failures"] + sum(n for s, n in outcome.statuses.items() if s >= 400),
+        }
+    result["load_average"] = round(load_before, 2)
+    return result
+
+
+def warm(port, paths, rounds=20):
+    client = load.Client(port)
+    for _ in range(rounds):
+        for path in paths:
+            status, _headers, _content = client.request("GET", path)
+            if status != 200:
+                raise RuntimeError(f"GET {path} answered {status} while warming")
+    client.close()
+
+
+def post_enquiries(port, count, concurrency, event_slug):
+    """
+    `count` valid enquiries from `concurrency` clients. Each form is prepared here as the server would
+    serve it (its signed stamp, a CSRF token), older than the time trap's minimum before it is sent, so the
+    POST alone is measured.
+    """
+    from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.urls import reverse
+
+    from donations import spam
+
+    path = f"/lets-chat/?event={event_slug}"
+    thanks = reverse("donations:thanks")
+    forms = []
+    for number in range(count):
+        secret = _get_new_csrf_string()
+        forms.append((number, secret, spam.issue_stamp(event_slug=event_slug)))
+    time.sleep(settings.DONATION_FORM_MIN_SECONDS + 1)
+
+    def job_for(number, secret, stamp):
+        def job(client):
+            status, location, seconds = load.post_enquiry(
+                client, path, load.enquiry_fields(number), secret, stamp, f"csrftoken={secret}"
+            )
+            if status != 302 or not location.endswith(thanks):
+                raise RuntimeError(f"enquiry {number}: {status} {location}")
+            return status, seconds
+
+        return job
+
+    outcome = load.run([job_for(*form) for form in forms], port, concurrency, time_limit=300)
+    return outcome.summary()
+
+
+def stored_enquiries():
+    from donations.models import DonationEnquiry
+
+    rows = DonationEnquiry.objects.filter(email__endswith="@bench.example")
+    return {
+        "rows": rows.count(),
+        "distinct_emails": rows.values("email").distinct().count(),
+        "flagged_spam": rows.filter(is_spam=True).count(),
+    }
+
+
+class AssetParser(HTMLParser):
+    """The stylesheets, scripts and image addresses of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.assets, self.images = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "stylesheet":
+            self.assets.append(attrs["href"])
+        elif tag == "script" and attrs.get("src"):
+            self.assets.append(attrs["src"])
+        if tag in {"img", "source"}:
+            if attrs.get("src"):
+                self.images.append(attrs["src"])
+            for candidate in (attrs.get("srcset") or "").split(","):
+                if candidate.strip():
+                    self.images.append(candidate.split()[0])
+
+
+def first_view(port, path):
+    """Bytes on the wire for the first view of `path`: HTML (gzip, as a proxy would send it) + CSS + JS."""
+    client = load.Client(port)
+    _status, _headers, html = client.request("GET", path)
+    parser = AssetParser()
+    parser.feed(html.decode())
+    assets = {}
+    for asset in parser.assets:
+        status, headers, content = client.request("GET", asset, headers={"Accept-Encoding": "br, gzip"})
+        assets[asset] = {
+            "status": status,
+            "encoding": headers.get("Content-Encoding", "identity"),
+            "bytes": len(content),
+        }
+    client.close()
+    html_gzip = len(gzip.compress(html, 6))
+    originals = [
+        image for image in parser.images if "/renditions/" not in image and not image.startswith("data:")
+    ]
+    return {
+        "html_gzip_bytes": html_gzip,
+        "assets": assets,
+        "total_bytes": html_gzip + sum(asset["bytes"] for asset in assets.values()),
+        "images": len(parser.images),
+        "images_not_renditions": originals,
+    }
+
+
+# -- report ------------------------------------------------------------------------------------------------
+
+
+def table(results):
+    lines = []
+    header = (
+        f"{'page':<16}{'cache':<7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x floor':>9}"
+        f"{'SQL':>5}{'HTML B':>9}{'gzip B':>8}{'br B':>8}{'load':>6}"
+    )
+    lines += [header, "-" * len(header)]
+    for mode in ("off", "on"):
+        floor = results["runs"][mode]["floor"]
+        for name, run in results["runs"][mode]["pages"].items():
+            sizes = results["pages"].get(name, {})
+            queries = sizes.get(f"queries_cache_{mode}", "")
+            lines.append(
+                f"{name:<16}{mode:<7}{run['rps']:>9}{run['p50_ms']:>9}{run['p99_ms']:>9}"
+                f"{run['rps'] / floor['rps']:>9.2f}{queries:>5}{sizes.get('html_bytes', ''):>9}"
+                f"{sizes.get('gzip_bytes', ''):>8}{sizes.get('brotli_bytes', ''):>8}{run['load_average']:>6}"
+            )
+        lines.append(
+            f"{'django floor':<16}{mode:<7}{floor['rps']:>9}{floor['p50_ms']:>9}{floor['p99_ms']:>9}"
+            f"{1:>9.2f}{'':>5}{'':>9}{'':>8}{'':>8}{floor['load_average']:>6}"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    args = parse_args()
+    started = datetime.datetime.now(datetime.UTC)
+    workdir = fresh_workdir("work")
+    environment = server_environment(workdir, bench_database_url(workdir))
+    if environment.get("REDIS_URL"):
+        clear_redis(environment["REDIS_URL"])
+    print(f"bench: building the data in {environment['DATABASE_URL'].split('@')[-1]}", flush=True)
+    setup_django(environment)
+
+    from django.core.management import call_command
+    from django.db import connections
+
+    from bench.populate import build_bench_event, public_speaker
+    from events.demo import load_demo_event
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    load_demo_event()
+    event = build_bench_event()
+    speaker = public_speaker(event)
+    pages = {
+        "home": "/",
+        "event list": "/events/",
+        "highlights": event.get_absolute_url(),
+        "speaker": speaker.get_absolute_url(),
+        "coverage": f"{event.get_absolute_url()}coverage/",
+        "pledges": "/pledges/",
+        "enquiry form": f"/lets-chat/?event={event.slug}",
+    }
+    if args.only:
+        pages = {name: path for name, path in pages.items() if name in args.only.split(",")}
+    results = {
+        "started": started.isoformat(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg(),
+        },
+        "database": connections["default"].vendor,
+        "cache": "redis" if environment.get("REDIS_URL") else "local memory",
+        "settings": vars(args),
+        "pages": measure_in_process(pages),
+        "runs": {},
+    }
+    connections.close_all()
+
+    for mode, seconds in (("off", 0), ("on", 600)):
+        print(f"bench: gunicorn, {args.workers} workers, page cache {mode}", flush=True)
+        with gunicorn(
+            {**environment, "PAGE_CACHE_SECONDS": str(seconds)}, args.workers, workdir / "gunicorn.log"
+        ) as server:
+            warm(server.port, [FLOOR, *pages.values()])
+            run = {"floor": drive(server.port, FLOOR, args), "pages": {}}
+            for name, path in pages.items():
+                run["pages"][name] = drive(server.port, path, args)
+                print(f"  {name}: {run['pages'][name]['rps']} req/s", flush=True)
+            if mode == "on":
+                results["first_view"] = first_view(server.port, pages["highlights"])
+                print(f"bench: posting {args.posts} enquiries from {args.post_clients} clients", flush=True)
+                run["enquiry post"] = post_enquiries(server.port, args.posts, args.post_clients, event.slug)
+                run["enquiry post"]["stored"] = stored_enquiries()
+            results["runs"][mode] = run
+
+    results["finished"] = datetime.datetime.now(datetime.UTC).isoformat()
+    print()
+    print(table(results))
+    post = results["runs"]["on"]["enquiry post"]
+    print(
+        f"\nenquiry POST, {args.post_clients} clients: {post['requests']} sent, {post['rps']} req/s, "
+        f"p50 {post['p50_ms']} ms, p99 {post['p99_ms']} ms, server errors {post['server_errors']}, "
+        f"failures {post['failures']}; stored {post['stored']['rows']} "
+        f"({post['stored']['distinct_emails']} distinct, {post['stored']['flagged_spam']} flagged as spam)"
+    )
+    view = results["first_view"]
+    print(
+        f"first view of the highlights page: {view['total_bytes'] / 1024:.1f} KiB "
+        f"(HTML gzip {view['html_gzip_bytes']} B; "
+        + ", ".join(f"{Path(a).name} {v['bytes']} B {v['encoding']}" for a, v in view["assets"].items())
+        + f"); {view['images']} image addresses, {len(view['images_not_renditions'])} not renditions"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    name = RESULTS / f"bench-{started:%Y%m%dT%H%M%S}.json"
+    name.write_text(json.dumps(results, indent=2, default=str))
+    shutil.copyfile(name, RESULTS / "latest.json")
+    print(f"\nresults: {name.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""
+What the benchmarks share: their own database and folders, the environment of a production server, and
+gunicorn started on a free loopback port and always stopped again.
+"""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+CACHE_KEY_PREFIX = "safedigital-bench"
+
+
+def bench_database_url(workdir):
+    """
+    The benchmark's own database: on the PostgreSQL server of DATABASE_URL (a database named after it with
+    "_bench" appended, made anew), or a SQLite file in `workdir`.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    parts = urlsplit(url)
+    name = (parts.path.lstrip("/") or "safedigital") + "_bench"
+    recreate_postgres_database(parts._replace(path="/postgres").geturl(), name)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_postgres_database(maintenance_url, name):
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(maintenance_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def clear_redis(redis_url):
+    """Forget what an earlier benchmark left in Redis (only the benchmark's own keys)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{CACHE_KEY_PREFIX}*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def fresh_workdir(name):
+    workdir = RESULTS / name
+    shutil.rmtree(workdir, ignore_errors=True)
+    (workdir / "media").mkdir(parents=True)
+    return workdir
+
+
+def server_environment(workdir, database_url, **overrides):
+    """
+    The environment of a production server (DEBUG off, behind a TLS-terminating proxy whose header the
+    clients send), on the benchmark's database and folders. Mail goes nowhere (the dummy backend: an SMTP
+    server's speed is not the site's), the enquiry form's rate limits are lifted for the single client
+    address, and access logs are off.
+    """
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "CACHE_KEY_PREFIX", "DATABASE_URL", "PYTEST_XDIST_WORKER"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="false",
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(workdir / "media"),
+        STATIC_ROOT=str(workdir / "static"),
+        SERVE_MEDIA="false",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        FUNDRAISING_EMAILS="fundraising@bench.example",
+        DONATION_RATE_LIMIT="1000000/m",
+        DONATION_ACKNOWLEDGEMENT_RATE_LIMIT="1000000/m",
+        GUNICORN_ACCESS_LOG="",
+        LOG_LEVEL="WARNING",
+    )
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url:
+        environment.update(REDIS_URL=redis_url, CACHE_KEY_PREFIX=CACHE_KEY_PREFIX)
+    environment.update({key: str(value) for key, value in overrides.items()})
+    return environment
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    """A gunicorn master on 127.0.0.1:<port>, its workers, and a way to stop them all."""
+
+    def __init__(self, environment, workers, log_path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        with open(log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(GUNICORN),
+                    "-c",
+                    "gunicorn.conf.py",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(workers),
+                ],
+                cwd=ROOT,
+                env={**environment, "WEB_CONCURRENCY": str(workers)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.wait_until_ready(workers)
+
+    def wait_until_ready(self, workers, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped at start; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200 and len(self.worker_pids()) >= workers:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer within {timeout} s; see {self.log_path}")
+
+    def worker_pids(self):
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(pid) for pid in children.split()]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=25)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@contextmanager
+def gunicorn(environment, workers, log_path):
+    server = Gunicorn(environment, workers, log_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def setup_django(environment):
+    """Configure this process like the servers, so it can build the data and count queries."""
+    os.environ.update(environment)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
