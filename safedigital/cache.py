@@ -1,11 +1,16 @@
 """
 Whole-page cache for anonymous visitors.
 
-A public page is stored once rendered and served from the cache (local memory, or Redis shared by every
-app server) until content changes. Any save or delete of a record in a content app bumps one version
-number that is part of every page's key, so an editor never sees a stale page after saving, whichever
-page shows the record. Staff, draft previews, non-GET requests and errors are never cached. A page is
-also kept no longer than the next scheduled publish time, so scheduled publishing needs no cron.
+A public view wrapped in `cache_public_page` stores its rendered page (local memory, or Redis shared by every
+app server). `PageCacheMiddleware`, early in the middleware stack, answers the next anonymous request for the
+same address from the cache before sessions, authentication, CSRF or URL resolving run, so a cached page
+costs less than Django's own "ok" view. Anyone carrying a session cookie (staff) goes through the whole stack
+and gets a fresh page; staff, draft previews, non-GET requests and errors are never stored.
+
+Any save or delete of a record in a content app bumps one version number; a stored page remembers the
+version it was rendered at and is not served once the version has moved on, so an editor never sees a stale
+page after saving, whichever page shows the record. A page is also kept no longer than the next scheduled
+publish time, so scheduled publishing needs no cron.
 """
 
 import hashlib
@@ -16,14 +21,16 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_request
 
 CONTENT_APPS = {"events", "media_coverage"}
 VERSION_KEY = "page-cache:version"
 # Browsers and proxies may keep a public page this long; the site's own cache is invalidated at once.
 BROWSER_MAX_AGE = 60
+CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}"
+VARY = "Cookie, Accept-Language"
 
 
 def content_version():
@@ -36,7 +43,7 @@ def content_version():
 
 
 def content_changed(**kwargs):
-    """Invalidate every cached page (the version is part of each key)."""
+    """Make every stored page stale (each remembers the version it was rendered at)."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -67,50 +74,92 @@ def _seconds_until_next_publication():
     return max(int((upcoming - timezone.now()).total_seconds()) + 1, 1)
 
 
-def _cacheable(request):
+def page_key(request):
+    """One key per language and absolute address (pages carry their own address in OpenGraph tags)."""
+    address = request.build_absolute_uri()
+    language = get_language_from_request(request)
+    return f"page-cache:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _may_be_served_from_cache(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in {"GET", "HEAD"}
-        and not request.user.is_authenticated
         and len(request.get_full_path()) <= 300
+        # Staff carry a session; a pending message must reach its reader.
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
     )
 
 
+def _stored_response(stored):
+    response = HttpResponse(stored["content"], content_type=stored["content_type"])
+    response["ETag"] = stored["etag"]
+    response["Last-Modified"] = stored["last_modified"]
+    response["Content-Language"] = stored["language"]
+    response["Cache-Control"] = CACHE_CONTROL
+    response["Vary"] = VARY
+    return response
+
+
+def cached_page(request):
+    """The stored page for this request, when there is one of the current content version; else None."""
+    key = page_key(request)
+    found = cache.get_many([VERSION_KEY, key])
+    stored = found.get(key)
+    if stored is None or stored["version"] != found.get(VERSION_KEY):
+        return None
+    return _stored_response(stored)
+
+
+class PageCacheMiddleware:
+    """Answers anonymous requests for stored public pages before the rest of the stack runs (see above)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _may_be_served_from_cache(request):
+            response = cached_page(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+
 def cache_public_page(view):
-    """Decorator for a public view: cache its 200 responses for anonymous visitors, as described above."""
+    """Decorator for a public view: store its 200 responses for anonymous visitors, as described above."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
+        if request.user.is_authenticated or settings.PAGE_CACHE_SECONDS <= 0:
             response = view(request, *args, **kwargs)
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page-cache:{content_version()}:{get_language()}:{path_hash}"
-        stored = cache.get(key)
-        if stored is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if response.status_code != 200 or response.cookies:
-                return response
-            stored = {
-                "content": response.content,
-                "content_type": response["Content-Type"],
-                "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
-                "last_modified": http_date(),
-            }
-            timeout = settings.PAGE_CACHE_SECONDS
-            until_publication = _seconds_until_next_publication()
-            if until_publication is not None:
-                timeout = min(timeout, until_publication)
-            cache.set(key, stored, timeout)
-        response = HttpResponse(stored["content"], content_type=stored["content_type"])
-        response["ETag"] = stored["etag"]
-        response["Last-Modified"] = stored["last_modified"]
-        patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
-        patch_vary_headers(response, ["Cookie", "Accept-Language"])
-        return response
+        if request.method not in {"GET", "HEAD"} or len(request.get_full_path()) > 300:
+            return view(request, *args, **kwargs)
+        response = cached_page(request)
+        if response is not None:
+            return response
+        version = content_version()
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code != 200 or response.cookies:
+            return response
+        stored = {
+            "version": version,
+            "content": response.content,
+            "content_type": response["Content-Type"],
+            "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
+            "last_modified": http_date(),
+            "language": get_language_from_request(request),
+        }
+        timeout = settings.PAGE_CACHE_SECONDS
+        until_publication = _seconds_until_next_publication()
+        if until_publication is not None:
+            timeout = min(timeout, until_publication)
+        cache.set(page_key(request), stored, timeout)
+        return _stored_response(stored)
 
     return wrapper
