@@ -64,8 +64,11 @@ def parse_args():
     )
     parser.add_argument("--no-wrk", action="store_true", help="use the Python client even when wrk is there")
     parser.add_argument(
-        "--only", default="", help="comma-separated pages to drive (default: all), e.g. highlights"
+        "--only",
+        default="",
+        help="comma-separated pages to drive, 'post' for the enquiry POST (default: all), e.g. highlights,post",
     )
+    parser.add_argument("--modes", default="off,on", help="page cache modes to run (default: off,on)")
     return parser.parse_args()
 
 
@@ -262,26 +265,43 @@ def first_view(port, path):
 # -- report ------------------------------------------------------------------------------------------------
 
 
-def table(results):
+def report(results):
+    """The results as a table, then the enquiry POST and the first view."""
     lines = []
     header = (
         f"{'page':<16}{'cache':<7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x floor':>9}"
         f"{'SQL':>5}{'HTML B':>9}{'gzip B':>8}{'br B':>8}{'load':>6}"
     )
     lines += [header, "-" * len(header)]
-    for mode in ("off", "on"):
-        floor = results["runs"][mode]["floor"]
-        for name, run in results["runs"][mode]["pages"].items():
-            sizes = results["pages"].get(name, {})
-            queries = sizes.get(f"queries_cache_{mode}", "")
+    for mode, run in results["runs"].items():
+        floor = run["floor"]
+        for name, figures in run["pages"].items():
+            sizes = results["pages"][name]
             lines.append(
-                f"{name:<16}{mode:<7}{run['rps']:>9}{run['p50_ms']:>9}{run['p99_ms']:>9}"
-                f"{run['rps'] / floor['rps']:>9.2f}{queries:>5}{sizes.get('html_bytes', ''):>9}"
-                f"{sizes.get('gzip_bytes', ''):>8}{sizes.get('brotli_bytes', ''):>8}{run['load_average']:>6}"
+                f"{name:<16}{mode:<7}{figures['rps']:>9}{figures['p50_ms']:>9}{figures['p99_ms']:>9}"
+                f"{figures['rps'] / floor['rps']:>9.2f}{sizes[f'queries_cache_{mode}']:>5}{sizes['html_bytes']:>9}"
+                f"{sizes['gzip_bytes']:>8}{sizes['brotli_bytes']:>8}{figures['load_average']:>6}"
             )
         lines.append(
             f"{'django floor':<16}{mode:<7}{floor['rps']:>9}{floor['p50_ms']:>9}{floor['p99_ms']:>9}"
             f"{1:>9.2f}{'':>5}{'':>9}{'':>8}{'':>8}{floor['load_average']:>6}"
+        )
+        post = run.get("enquiry post")
+        if post:
+            stored = post["stored"]
+            lines.append(
+                f"\nenquiry POST, {results['settings']['post_clients']} clients: {post['requests']} answered, "
+                f"{post['rps']} req/s, p50 {post['p50_ms']} ms, p99 {post['p99_ms']} ms, "
+                f"server errors {post['server_errors']}, failures {post['failures']}, unsent {post['unfinished']}; "
+                f"stored {stored['rows']} ({stored['distinct_emails']} distinct, {stored['flagged_spam']} as spam)"
+            )
+    view = results.get("first_view")
+    if view:
+        lines.append(
+            f"first view of the highlights page: {view['total_bytes'] / 1024:.1f} KiB "
+            f"(HTML gzip {view['html_gzip_bytes']} B; "
+            + ", ".join(f"{Path(a).name} {v['bytes']} B {v['encoding']}" for a, v in view["assets"].items())
+            + f"); {view['images']} image addresses, {len(view['images_not_renditions'])} not renditions"
         )
     return "\n".join(lines)
 
@@ -316,8 +336,9 @@ def main():
         "pledges": "/pledges/",
         "enquiry form": f"/lets-chat/?event={event.slug}",
     }
-    if args.only:
-        pages = {name: path for name, path in pages.items() if name in args.only.split(",")}
+    selected = set(args.only.split(",")) if args.only else None
+    post = selected is None or "post" in selected
+    pages = {name: path for name, path in pages.items() if selected is None or name in selected}
     results = {
         "started": started.isoformat(),
         "machine": {
@@ -333,7 +354,8 @@ def main():
     }
     connections.close_all()
 
-    for mode, seconds in (("off", 0), ("on", 600)):
+    modes = [(mode, seconds) for mode, seconds in (("off", 0), ("on", 600)) if mode in args.modes.split(",")]
+    for mode, seconds in modes:
         print(f"bench: gunicorn, {args.workers} workers, page cache {mode}", flush=True)
         with gunicorn(
             {**environment, "PAGE_CACHE_SECONDS": str(seconds)}, args.workers, workdir / "gunicorn.log"
@@ -343,30 +365,21 @@ def main():
             for name, path in pages.items():
                 run["pages"][name] = drive(server.port, path, args)
                 print(f"  {name}: {run['pages'][name]['rps']} req/s", flush=True)
-            if mode == "on":
-                results["first_view"] = first_view(server.port, pages["highlights"])
-                print(f"bench: posting {args.posts} enquiries from {args.post_clients} clients", flush=True)
-                run["enquiry post"] = post_enquiries(server.port, args.posts, args.post_clients, event.slug)
-                run["enquiry post"]["stored"] = stored_enquiries()
+            if mode == modes[-1][0]:
+                results["first_view"] = first_view(server.port, event.get_absolute_url())
+                if post:
+                    print(
+                        f"bench: posting {args.posts} enquiries from {args.post_clients} clients", flush=True
+                    )
+                    run["enquiry post"] = post_enquiries(
+                        server.port, args.posts, args.post_clients, event.slug
+                    )
+                    run["enquiry post"]["stored"] = stored_enquiries()
             results["runs"][mode] = run
 
     results["finished"] = datetime.datetime.now(datetime.UTC).isoformat()
     print()
-    print(table(results))
-    post = results["runs"]["on"]["enquiry post"]
-    print(
-        f"\nenquiry POST, {args.post_clients} clients: {post['requests']} sent, {post['rps']} req/s, "
-        f"p50 {post['p50_ms']} ms, p99 {post['p99_ms']} ms, server errors {post['server_errors']}, "
-        f"failures {post['failures']}; stored {post['stored']['rows']} "
-        f"({post['stored']['distinct_emails']} distinct, {post['stored']['flagged_spam']} flagged as spam)"
-    )
-    view = results["first_view"]
-    print(
-        f"first view of the highlights page: {view['total_bytes'] / 1024:.1f} KiB "
-        f"(HTML gzip {view['html_gzip_bytes']} B; "
-        + ", ".join(f"{Path(a).name} {v['bytes']} B {v['encoding']}" for a, v in view["assets"].items())
-        + f"); {view['images']} image addresses, {len(view['images_not_renditions'])} not renditions"
-    )
+    print(report(results))
     RESULTS.mkdir(exist_ok=True)
     name = RESULTS / f"bench-{started:%Y%m%dT%H%M%S}.json"
     name.write_text(json.dumps(results, indent=2, default=str))

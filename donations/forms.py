@@ -127,6 +127,13 @@ class EnquiryForm(forms.ModelForm):
         )
         return helper
 
+    def validate_constraints(self):
+        """
+        The model's check constraints repeat rules each field already checks (consent, name and e-mail, the
+        choices) and the database enforces them on insert; asking the database about each one again, a query
+        per constraint, would only slow every enquiry down.
+        """
+
     def error_summary(self):
         """(anchor, message) for every error, in the order of the form, for the summary at the top of the page."""
         items = [("", error) for error in self.non_field_errors()]
