@@ -20,7 +20,7 @@ export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 PIP_VERSION := 26.3
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help python install run serve test lint format check pytest bench lock clean demo
+.PHONY: help python install run serve test lint format check pytest bench bench-enquiries lock clean demo
 
 help:
 	@echo "make run     set up, migrate, load the demo event and serve http://127.0.0.1:$(PORT)"
@@ -29,7 +29,8 @@ help:
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make serve   gunicorn under production settings (needs SECRET_KEY and ALLOWED_HOSTS; see README)"
-	@echo "make bench   the benchmark in bench/ (never run by the tests)"
+	@echo "make bench   the benchmark in bench/ (never run by the tests; BENCH_ARGS=--help)"
+	@echo "make bench-enquiries  10,000 enquiries from 32 clients, then again while a worker is killed"
 	@echo "make lock    re-resolve constraints.txt after changing pyproject.toml"
 	@echo "make clean   remove .venv, the SQLite database, media and collected static files"
 
@@ -82,8 +83,15 @@ pytest: $(STAMP)
 
 test: lint check pytest
 
+# wrk drives the pages when it is there (Debian's package, installed here when we may); else a Python client.
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& echo "bench: installing wrk" && apt-get install -y -qq wrk >/dev/null; } \
+		|| echo "bench: wrk is not installed; the pages are driven by the Python client instead"
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-enquiries: $(STAMP)
+	$(PY) bench/enquiries.py $(BENCH_ARGS)
 
 lock: | python
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
