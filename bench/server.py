@@ -3,6 +3,7 @@ What the benchmarks share: their own database and folders, the environment of a 
 gunicorn started on a free loopback port and always stopped again.
 """
 
+import http.client
 import os
 import secrets
 import shutil
@@ -11,8 +12,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -109,6 +108,7 @@ class Gunicorn:
     """A gunicorn master on 127.0.0.1:<port>, its workers, and a way to stop them all."""
 
     def __init__(self, environment, workers, log_path):
+        self.host = environment["ALLOWED_HOSTS"].split(",")[0]
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -137,11 +137,14 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped at start; see {self.log_path}")
             try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200 and len(self.worker_pids()) >= workers:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/healthz", headers={"Host": self.host})
+                if connection.getresponse().status == 200 and len(self.worker_pids()) >= workers:
+                    return
+            except (ConnectionError, http.client.HTTPException, TimeoutError, OSError):
                 pass
+            finally:
+                connection.close()
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"gunicorn did not answer within {timeout} s; see {self.log_path}")

@@ -6,6 +6,7 @@ development mode: DEBUG on, SQLite in the project folder, mail to the console. W
 DEBUG off it refuses to start unless a real secret and the allowed hosts are given.
 """
 
+import json
 import os
 import sysconfig
 from pathlib import Path
@@ -44,6 +45,16 @@ def env_int(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_json(name, default):
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be JSON, not {value!r}.") from None
 
 
 def env_list(name, default=""):
@@ -216,7 +227,11 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
-    "default": {"BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        # The storage's own options as JSON, e.g. {"bucket_name": "safedigital-media"} for S3 (README).
+        "OPTIONS": env_json("MEDIA_STORAGE_OPTIONS", {}),
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -74,3 +74,23 @@ def test_development_defaults_need_no_environment():
     assert result.returncode == 0, result.stderr
     assert "+ DEBUG = True" in result.stdout
     assert "sqlite3" in result.stdout
+
+
+def test_media_storage_takes_its_options_from_the_environment(tmp_path):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.core.files.storage import default_storage as s; print(s.location, s.base_url)",
+        MEDIA_STORAGE_OPTIONS=f'{{"location": "{tmp_path}", "base_url": "https://media.example/files/"}}',
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(tmp_path), "https://media.example/files/"]
+
+
+def test_media_storage_options_that_are_not_json_are_refused():
+    result = run_manage("check", MEDIA_STORAGE_OPTIONS="{bucket_name: media}")
+
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE_OPTIONS must be JSON" in result.stderr
