@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from safedigital.cache import content_changed
 from tests.factories import EventFactory, ParticipationFactory, SessionFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,58 @@ def test_page_cache_can_be_switched_off(client, settings):
 
     assert len(queries) > 0
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_stored_page_is_served_before_sessions_and_the_view(client):
+    event = EventFactory(title="Early summit")
+    first = client.get(event.get_absolute_url())
+
+    with (
+        mock.patch(
+            "django.contrib.sessions.middleware.SessionMiddleware.process_request",
+            side_effect=AssertionError("the session middleware ran"),
+        ),
+        mock.patch("events.views.EventDetailView.get", side_effect=AssertionError("the view ran")),
+    ):
+        second = client.get(event.get_absolute_url())
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Language"] == "en"
+    assert second["Vary"] == "Cookie, Accept-Language"
+
+
+def test_a_visitor_with_a_session_goes_through_the_stack(client):
+    event = EventFactory()
+    client.get(event.get_absolute_url())
+    client.cookies["sessionid"] = "not-a-real-session"
+
+    with mock.patch("safedigital.cache.cached_page", return_value=None) as lookup:
+        response = client.get(event.get_absolute_url())
+
+    assert response.status_code == 200
+    # Only the view's own check looked in the cache: the early middleware let the request through.
+    assert lookup.call_count == 1
+
+
+def test_pages_are_stored_per_host_name(client, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    event = EventFactory()
+
+    client.get(event.get_absolute_url(), HTTP_HOST="a.example")
+    page_b = client.get(event.get_absolute_url(), HTTP_HOST="b.example").content.decode()
+
+    assert 'content="http://b.example/events/' in page_b
+    assert "a.example" not in page_b
+
+
+def test_a_page_stored_before_a_change_is_rendered_anew(client):
+    event = EventFactory()
+    client.get(event.get_absolute_url())
+    content_changed()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(event.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(queries) > 0
