@@ -2,6 +2,9 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
+# pytester runs small pytest sessions in the tests of the browser tests' gate (tests/browser/test_gate.py).
+pytest_plugins = ["pytester"]
+
 
 def clear_cache():
     """
@@ -33,8 +36,8 @@ def _isolated_site(settings, tmp_path):
     clear_cache()
 
 
-def pytest_terminal_summary(terminalreporter):
-    """Says loudly when the browser tests were skipped (here, not in tests/browser/, for parallel runs)."""
-    from tests.browser.availability import report
+def pytest_configure(config):
+    """The browser tests' gate (tests/browser/availability.py), here so that the xdist controller has it too."""
+    from tests.browser.availability import BrowserTestsGate
 
-    report(terminalreporter)
+    config.pluginmanager.register(BrowserTestsGate(config), "browser-tests-gate")

@@ -7,8 +7,9 @@ empty response, so nothing ever waits on the closed network and the privacy test
 asked for.
 
 Without Chromium the browser tests are skipped and the terminal summary says so loudly; with the
-REQUIRE_BROWSER_TESTS environment variable set (as .ci/run does) they fail instead (see availability.py;
-the summary line is printed from tests/conftest.py).
+REQUIRE_BROWSER_TESTS environment variable set (as .ci/run does) they fail instead, and the run fails
+unless browser tests ran and passed and none was skipped (availability.BrowserTestsGate, registered from
+tests/conftest.py so that the xdist controller has it).
 """
 
 import os

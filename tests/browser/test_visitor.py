@@ -15,18 +15,9 @@ DEMO_FIGURES = {
     "Speakers and panellists": "18",
     "People reached by media coverage": "15,712,224",
 }
-PLEDGED_COUNTRIES = [
-    "Brazil",
-    "Ecuador",
-    "Jordan",
-    "Kenya",
-    "Madagascar",
-    "Moldova",
-    "South Africa",
-    "Sweden",
-    "Uganda",
-    "United States of America",
-]
+# What the seed page says of the coverage: the agency's reported reach and the outlets it names.
+COVERAGE_REACH = "15,712,224"
+NAMED_OUTLETS = ["El Tiempo", "Publimetro", "Semana", "Caracol", "Capital", "City Television"]
 
 
 def shown_figures(page):
@@ -37,6 +28,16 @@ def shown_figures(page):
         final = f"{int(number.get_attribute('data-count')):,}{number.get_attribute('data-suffix')}"
         expect(number).to_have_text(final)
     return {figure.locator("dt").inner_text(): figure.locator("dd").inner_text() for figure in figures.all()}
+
+
+def named_outlets(coverage):
+    """The outlets the coverage section names, as a visitor reads them ("Publimetro, Semana and 23 outlets not
+    named here"), without their descriptions in brackets or the count of those it does not name."""
+    names = []
+    for text in coverage.locator(".coverage-media dd").all_inner_texts():
+        text = re.sub(r" \([^)]*\)", "", text)
+        names += [name for name in re.split(r", | and ", text) if not name.endswith("not named here")]
+    return sorted(names)
 
 
 def test_visitor_follows_the_featured_event_and_reads_its_highlights(page, requests_made, site, demo_event):
@@ -65,10 +66,26 @@ def test_visitor_follows_the_featured_event_and_reads_its_highlights(page, reque
     expect(programme.get_by_text("Expert, United Nations")).to_be_visible()
     expect(page.get_by_text("Name to be entered")).to_have_count(0)
 
-    # The pledges made at the Ministerial Conference this event fed into.
-    pledges = page.locator("section.pledges")
-    expect(pledges.get_by_role("heading", level=2)).to_have_text("Country pledges")
-    assert sorted(pledges.locator("tbody th").all_inner_texts()) == PLEDGED_COUNTRIES
+    # The pledges made at the Ministerial Conference this event fed into, as the outcomes state them (the seed
+    # names no pledging country, so the demo has no pledge rows to show).
+    outcomes = page.locator("section.outcomes")
+    expect(outcomes.get_by_role("heading", level=2)).to_have_text("What came of it")
+    expect(outcomes).to_contain_text("20 countries submitted pledges")
+
+    # The media coverage: the reported reach and the outlets the seed names; its link leads to the coverage
+    # page, and the breadcrumb back to the highlights.
+    coverage = page.locator("section#media-coverage")
+    expect(coverage.get_by_role("heading", level=2)).to_have_text("Media coverage")
+    expect(coverage.locator(".figure-value")).to_have_text(COVERAGE_REACH)
+    assert named_outlets(coverage) == sorted(NAMED_OUTLETS)
+    expect(page.locator("section#social-media").get_by_role("heading", level=2)).to_have_text("Social media")
+    coverage.get_by_role("link", name=re.compile("mentions and charts|coverage in detail")).click()
+
+    expect(page).to_have_url(site.url + demo_event.get_absolute_url() + "coverage/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Media coverage")
+    expect(page.locator(".coverage-summary .figure-value").first).to_have_text(COVERAGE_REACH)
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=demo_event.title).click()
+    expect(page).to_have_url(site.url + demo_event.get_absolute_url())
 
     # A photo opens in the viewer; Escape closes it and puts the visitor back where they were.
     photo = page.locator("a[data-viewer]").first
@@ -95,24 +112,12 @@ def test_visitor_follows_the_featured_event_and_reads_its_highlights(page, reque
     expect(frame).to_have_attribute("title", "Beyond the Screen: Hidden voices of online abuse")
     expect(page.locator("iframe")).to_have_count(1)
 
-    # Privacy: before the click every request went to the site itself; after it, only to the
-    # privacy-enhanced player.
+    # Privacy: before the click every request went to the site itself (the coverage page's included);
+    # after it, only to the privacy-enhanced player.
     site_origin = site.url + "/"
     assert before_play and [url for url in before_play if not url.startswith(site_origin)] == []
+    assert site.url + demo_event.get_absolute_url() + "coverage/" in before_play
     after_play = requests_made[len(before_play) :]
     assert {urlsplit(url).hostname for url in after_play if not url.startswith(site_origin)} == {
         "www.youtube-nocookie.com"
     }
-
-
-def test_visitor_sees_the_media_coverage_and_opens_its_page(page, site, demo_event):
-    page.goto(site.url + demo_event.get_absolute_url())
-
-    section = page.locator("section#media-coverage")
-    expect(section.get_by_role("heading", level=2)).to_have_text("Media coverage")
-    expect(section.locator(".figure-value")).to_have_text("15,712,224")
-    expect(page.locator("section#social-media").get_by_role("heading", level=2)).to_have_text("Social media")
-    section.get_by_role("link", name=re.compile("mentions and charts|coverage in detail")).click()
-
-    expect(page).to_have_url(site.url + demo_event.get_absolute_url() + "coverage/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("coverage")
