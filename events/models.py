@@ -1,3 +1,4 @@
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import global_settings
@@ -320,6 +321,10 @@ class SpeakerQuerySet(models.QuerySet):
         return self.filter(sessions__event__in=Event.objects.published()).distinct()
 
 
+# The fields the public name is made of (see Speaker.public_name).
+PUBLIC_NAME_FIELDS = {"identity", "full_name", "first_name", "anonymous_descriptor"}
+
+
 class Speaker(RenditionsMixin, TimeStampedModel):
     """A person who spoke. How they are named in public is their choice: survivors' safety comes first."""
 
@@ -430,15 +435,38 @@ class Speaker(RenditionsMixin, TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The public name as stored, so save() knows when it changes; unknown when a name field was deferred.
+        if not instance.get_deferred_fields() & PUBLIC_NAME_FIELDS:
+            instance._stored_public_name = instance.public_name
+        return instance
+
+    def slug_base(self):
+        return slugify(self.public_name)[:200] or "speaker"
+
+    def slug_is_current(self):
+        """True when the slug was made from the current public name (the name itself, or it with a number)."""
+        if not self.slug or self._state.adding:
+            return False
+        if getattr(self, "_stored_public_name", self.public_name) != self.public_name:
+            return False
+        return re.fullmatch(rf"{re.escape(self.slug_base())}(-\d+)?", self.slug) is not None
+
     def save(self, *args, **kwargs):
-        # The slug is made from the public name only, so a URL never carries a name the speaker withheld.
-        base = slugify(self.public_name)[:200] or "speaker"
-        if not self.slug or not self.slug.startswith(base):
+        # The slug is made from the public name only, and remade whenever that name changes, so a URL never
+        # carries a name the speaker withheld (e.g. "jane-doe" once they chose "first name only").
+        if not self.slug_is_current():
+            base = self.slug_base()
             slug, number = base, 2
             while Speaker.objects.filter(slug=slug).exclude(pk=self.pk).exists():
                 slug, number = f"{base}-{number}", number + 1
             self.slug = slug
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
+        self._stored_public_name = self.public_name
 
 
 class Participation(ChoiceLabelsMixin, models.Model):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import CountryPledge, HeadlineFigure
+from events.models import CountryPledge, HeadlineFigure, Speaker
 from tests.factories import (
     CountryPledgeFactory,
     EventFactory,
@@ -299,3 +299,45 @@ def test_home_features_an_event_with_its_figures_and_a_donation_call(client):
     assert ">120</dd>" in content
     assert "Older event" in content
     assert "We'd love to have a chat" in content
+
+
+def test_a_speaker_who_withdraws_their_name_leaves_no_trace_of_it_in_public(client):
+    event = EventFactory()
+    named = SpeakerFactory(full_name="Open Person")
+    speaker = SpeakerFactory(full_name="Jane Doe-Secret", role_title="Youth advocate")
+    session = SessionFactory(event=event)
+    ParticipationFactory(session=session, speaker=speaker, quote="We were not heard.")
+    ParticipationFactory(session=session, speaker=named)
+    old_url = speaker.get_absolute_url()
+    assert old_url == "/speakers/jane-doe-secret/"
+
+    speaker.identity, speaker.first_name = Speaker.Identity.FIRST_NAME, "Jane"
+    speaker.save()
+
+    assert client.get(old_url).status_code == 404
+    assert speaker.get_absolute_url() == "/speakers/jane/"
+    page = client.get(speaker.get_absolute_url())
+    assert page.status_code == 200
+    assert "<h1>Jane</h1>" in page.content.decode()
+    assert "Doe" not in page.content.decode()
+
+    speaker.identity, speaker.anonymous_descriptor = Speaker.Identity.ANONYMOUS, "Survivor, Kenya"
+    speaker.save()
+
+    assert client.get("/speakers/jane/").status_code == 404
+    assert client.get(f"/speakers/{speaker.slug}/").status_code == 404
+    for url in [
+        reverse("events:home"),
+        reverse("events:event-list"),
+        event.get_absolute_url(),
+        reverse("events:pledge-list"),
+        named.get_absolute_url(),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        for trace in ["Doe", "Secret", "jane-doe", "/speakers/jane/", f"/speakers/{speaker.slug}/", ">Jane<"]:
+            assert trace not in content, (url, trace)
+    highlights = client.get(event.get_absolute_url()).content.decode()
+    assert "“We were not heard.”" in highlights
+    assert "Survivor, Kenya" in highlights
