@@ -120,9 +120,9 @@ class EventDetailView(DetailView):
         context["films"] = [video for video in event.videos.all() if video.kind != video.Kind.INTERVIEW]
         context["interviews"] = [video for video in event.videos.all() if video.kind == video.Kind.INTERVIEW]
         context["galleries"] = [gallery for gallery in event.galleries.all() if gallery.photos.all()]
-        context["parent_pledges"] = (
-            list(event.parent.pledges.all()) if event.parent and event.parent.is_public else []
-        )
+        # The event this one fed into, only when the public may see it: a draft parent's title is not shown.
+        context["public_parent"] = event.parent if event.parent and event.parent.is_public else None
+        context["parent_pledges"] = list(event.parent.pledges.all()) if context["public_parent"] else []
         context["is_preview"] = not event.is_public
         return context
 

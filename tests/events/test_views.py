@@ -341,3 +341,36 @@ def test_a_speaker_who_withdraws_their_name_leaves_no_trace_of_it_in_public(clie
     highlights = client.get(event.get_absolute_url()).content.decode()
     assert "“We were not heard.”" in highlights
     assert "Survivor, Kenya" in highlights
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [{"draft": True}, {"publish_at": timezone.now() + datetime.timedelta(days=1)}],
+    ids=["draft", "scheduled"],
+)
+def test_an_unpublished_parent_event_is_not_named_on_the_page(client, hidden):
+    parent = EventFactory(title="Unannounced Ministerial", slug="unannounced", **hidden)
+    CountryPledgeFactory(event=parent, country="BR", commitment="Secret commitment.")
+    event = EventFactory(parent=parent)
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert "Unannounced Ministerial" not in content
+    assert "Part of:" not in content
+    assert "Secret commitment." not in content
+    assert "unannounced" not in content
+
+
+def test_a_public_parent_event_is_linked_with_its_pledges(client):
+    parent = EventFactory(title="Global Ministerial Conference", slug="ministerial")
+    CountryPledgeFactory(event=parent, country="BR", commitment="Pass a law.")
+    event = EventFactory(parent=parent)
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert (
+        '<p class="mb-0">Part of: <a href="/events/ministerial/">Global Ministerial Conference</a></p>'
+        in content
+    )
+    assert '<h3 class="h4">Pledges made at the Global Ministerial Conference</h3>' in content
+    assert "Pass a law." in content
