@@ -61,6 +61,8 @@ class Theme(models.Model):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("theme")
@@ -245,6 +247,8 @@ class EventPartner(ChoiceLabelsMixin, models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SUPPORTING)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -654,6 +658,7 @@ class Photo(RenditionsMixin, models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
+    history = HistoricalRecords(excluded_fields=["renditions"])
     rendition_fields = {"image": "renditions"}
 
     class Meta:
@@ -731,6 +736,8 @@ class HeadlineFigure(ChoiceLabelsMixin, models.Model):
     suffix = models.CharField(_("suffix"), max_length=10, blank=True, help_text=_("E.g. “+”."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     hidden = models.BooleanField(_("hidden"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.models import Event, Gallery, Photo
+from events.models import Event, EventPartner, Gallery, HeadlineFigure, Photo
 from tests.factories import (
     CountryPledgeFactory,
     EventFactory,
@@ -35,10 +35,55 @@ FACTORIES = {
 
 
 @pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("boss", "boss@example.org", "x")
-    client.force_login(user)
+def boss(django_user_model):
+    return django_user_model.objects.create_superuser("boss", "boss@example.org", "x")
+
+
+@pytest.fixture
+def admin_client(client, boss):
+    client.force_login(boss)
     return client
+
+
+EVENT_INLINES = [
+    "partners",
+    "figures",
+    "sessions",
+    "videos",
+    "galleries",
+    "resources",
+    "pledges",
+    "media_mentions",
+]
+
+
+def event_change_data(event, inlines=None, **changes):
+    """The event's admin change form as a browser sends it back, with `changes` made and `inlines` filled in."""
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "strapline": event.strapline,
+        "summary": event.summary,
+        "body": event.body,
+        "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat(),
+        "city": event.city,
+        "country": event.country.code or "",
+        "venue": event.venue,
+        "hero_image_alt": event.hero_image_alt,
+        "pillars_heading": event.pillars_heading,
+        "outcomes": event.outcomes,
+        "status": event.status,
+        "publish_at_0": "",
+        "publish_at_1": "",
+    }
+    for prefix in EVENT_INLINES:
+        rows = (inlines or {}).get(prefix, [])
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(sum(1 for row in rows if row.get("id")))
+        for number, row in enumerate(rows):
+            data |= {f"{prefix}-{number}-{name}": value for name, value in row.items()}
+    return data | changes
 
 
 def make(name, count):
@@ -238,13 +283,89 @@ def test_view_on_site_links_to_the_public_page(admin_client):
     assert event.get_absolute_url() == "/events/bogota-2024/"
 
 
-def test_history_shows_who_changed_what(admin_client):
-    event = EventFactory(title="Original")
-    event.title = "Renamed"
-    event.save()
+def test_history_shows_who_changed_what(admin_client, boss):
+    event = EventFactory(title="Original", draft=True)
 
-    response = admin_client.get(reverse("admin:events_event_history", args=[event.pk]))
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]), event_change_data(event, title="Renamed")
+    )
 
-    assert response.status_code == 200
-    assert "Renamed" in response.content.decode()
-    assert event.history.count() == 2
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    latest = event.history.latest()
+    assert (latest.history_type, latest.title, latest.history_user) == ("~", "Renamed", boss)
+    assert latest.prev_record.title == "Original"
+    history = admin_client.get(reverse("admin:events_event_history", args=[event.pk])).content.decode()
+    assert "Renamed" in history
+    assert f'<a href="{reverse("admin:auth_user_change", args=[boss.pk])}">boss</a>' in history
+
+
+def test_history_of_a_theme_records_who_changed_it(admin_client, boss):
+    theme = ThemeFactory(name="Safety by design", slug="safety-by-design")
+
+    response = admin_client.post(
+        reverse("admin:events_theme_change", args=[theme.pk]),
+        {
+            "name": "Safety by design",
+            "slug": "safety-by-design",
+            "description": "Built in, not bolted on.",
+            "order": "2",
+        },
+    )
+
+    assert response.status_code == 302
+    latest = theme.history.latest()
+    assert (latest.history_type, latest.description, latest.history_user) == (
+        "~",
+        "Built in, not bolted on.",
+        boss,
+    )
+
+
+def test_history_of_partners_and_figures_edited_in_the_event_form_records_who(admin_client, boss):
+    event = EventFactory(draft=True)
+    partner = EventPartner.objects.create(event=event, organisation=OrganisationFactory(), role="supporting")
+    figure = HeadlineFigure.objects.create(event=event, source="countries", label="Countries")
+    inlines = {
+        "partners": [
+            {"id": partner.pk, "event": event.pk, "organisation": partner.organisation_id, "role": "co_host", "order": "1"}
+        ],
+        "figures": [
+            {"id": figure.pk, "event": event.pk, "source": "countries", "label": "Countries represented",
+             "suffix": "+", "order": "2"}
+        ],
+    }  # fmt: skip
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]), event_change_data(event, inlines)
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert (partner.history.latest().role, partner.history.latest().history_user) == ("co_host", boss)
+    assert (figure.history.latest().label, figure.history.latest().history_user) == (
+        "Countries represented",
+        boss,
+    )
+
+
+def test_history_of_photos_edited_in_the_gallery_form_records_who(admin_client, boss):
+    photo = PhotoFactory(alt_text="People")
+    gallery = photo.gallery
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        {
+            "event": gallery.event_id,
+            "title": gallery.title,
+            "order": "0",
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": photo.pk,
+            "photos-0-gallery": gallery.pk,
+            "photos-0-alt_text": "Guests talking at the networking reception",
+            "photos-0-order": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    latest = photo.history.latest()
+    assert (latest.alt_text, latest.history_user) == ("Guests talking at the networking reception", boss)
