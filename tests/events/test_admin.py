@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -369,3 +371,41 @@ def test_history_of_photos_edited_in_the_gallery_form_records_who(admin_client, 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     latest = photo.history.latest()
     assert (latest.alt_text, latest.history_user) == ("Guests talking at the networking reception", boss)
+
+
+def test_publishing_an_event_with_a_future_time_says_it_is_scheduled(admin_client, settings):
+    settings.TIME_ZONE = "UTC"
+    later = EventFactory(
+        title="Next summit",
+        status=Event.Status.DRAFT,
+        publish_at=datetime.datetime(2099, 1, 7, 9, 0, tzinfo=datetime.UTC),
+    )
+    now = EventFactory(draft=True, title="Ready now")
+
+    response = admin_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "publish", "_selected_action": [later.pk, now.pk]},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 event published.",
+        "“Next summit” is scheduled for Jan. 7, 2099, 9 a.m.; it is not public until then.",
+    ]
+    later.refresh_from_db()
+    assert later.status == Event.Status.PUBLISHED and not later.is_public
+    assert not Event.objects.published().filter(pk=later.pk).exists()
+
+
+def test_view_on_site_is_offered_for_speakers_with_a_page_only(admin_client):
+    named = SpeakerFactory(full_name="Open Person")
+    survivor = SpeakerFactory(full_name="Grace Wanjiru Secretname", anonymous=True)
+
+    named_page = admin_client.get(reverse("admin:events_speaker_change", args=[named.pk])).content.decode()
+    survivor_page = admin_client.get(
+        reverse("admin:events_speaker_change", args=[survivor.pk])
+    ).content.decode()
+
+    assert f'<a href="{named.get_absolute_url()}" class="viewsitelink">View on site</a>' in named_page
+    assert "View on site" not in survivor_page
+    assert "viewsitelink" not in survivor_page
