@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -374,3 +375,52 @@ def test_a_public_parent_event_is_linked_with_its_pledges(client):
     )
     assert '<h3 class="h4">Pledges made at the Global Ministerial Conference</h3>' in content
     assert "Pass a law." in content
+
+
+def pledge_countries(response):
+    """The country of each row of the pledge tables, top to bottom, as the visitor reads them."""
+    return re.findall(r'<th scope="row">([^<]+)</th>', response.content.decode())
+
+
+ENGLISH_ORDER = ["Madagascar", "Moldova", "South Africa", "United States of America"]
+SPANISH_ORDER = ["Estados Unidos", "Madagascar", "Moldavia", "Sudáfrica"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", ENGLISH_ORDER), ("es", SPANISH_ORDER)], ids=["english", "spanish"]
+)
+def test_highlights_page_lists_pledges_by_country_name_as_shown(client, language, expected):
+    parent = EventFactory(title="Ministerial")
+    event = EventFactory(parent=parent)
+    for code in ["US", "MD", "ZA", "MG"]:  # ISO order would be MD, MG, US, ZA
+        CountryPledgeFactory(event=event, country=code)
+        CountryPledgeFactory(event=parent, country=code)
+
+    response = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert pledge_countries(response) == expected * 2
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Madagascar", "Moldova", "Moldova", "South Africa", "United States of America"]),
+        ("es", ["Estados Unidos", "Madagascar", "Moldavia", "Moldavia", "Sudáfrica"]),
+    ],
+    ids=["english", "spanish"],
+)
+def test_pledges_page_lists_pledges_by_country_name_across_its_pages(client, monkeypatch, language, expected):
+    from events.views import PledgeListView
+
+    monkeypatch.setattr(PledgeListView, "paginate_by", 3)
+    event = EventFactory()
+    for code in ["US", "MD", "ZA", "MG", "MD"]:
+        CountryPledgeFactory(event=event, country=code)
+    url = reverse("events:pledge-list")
+
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    second = client.get(url + "?page=2", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert (pledge_countries(first), pledge_countries(second)) == (expected[:3], expected[3:])
+    filter_options = re.findall(r'<option value="[A-Z]{2}">([^<]+)</option>', first.content.decode())
+    assert filter_options == sorted(set(expected), key=expected.index)
