@@ -358,7 +358,7 @@ class Speaker(RenditionsMixin, TimeStampedModel):
         _("consent date"),
         null=True,
         blank=True,
-        help_text=_("When the speaker agreed to this way of being shown."),
+        help_text=_("When the speaker agreed to this way of being shown. Required unless shown by full name."),
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True, editable=False)
     role_title = models.CharField(_("role or title"), max_length=250, blank=True)
@@ -434,6 +434,12 @@ class Speaker(RenditionsMixin, TimeStampedModel):
             )
         if self.identity == self.Identity.FIRST_NAME and not self.first_name.strip():
             errors["first_name"] = _("Give the first name to show.")
+        # Only here, not as a database constraint: the demo's unnamed placeholder speakers (events.demo) are
+        # saved without one on purpose, and save() does not call clean().
+        if self.identity != self.Identity.FULL_NAME and not self.consent_date:
+            errors["consent_date"] = _(
+                "Give the date the speaker agreed to be shown this way (first name only or anonymous)."
+            )
         if self.photo and not self.photo_alt.strip() and self.identity != self.Identity.ANONYMOUS:
             errors["photo_alt"] = _("A photo needs alt text.")
         if errors:

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.models import Event, EventPartner, Gallery, HeadlineFigure, Photo
+from events.models import Event, EventPartner, Gallery, HeadlineFigure, Photo, Speaker
 from tests.factories import (
     CountryPledgeFactory,
     EventFactory,
@@ -409,3 +409,39 @@ def test_view_on_site_is_offered_for_speakers_with_a_page_only(admin_client):
     assert f'<a href="{named.get_absolute_url()}" class="viewsitelink">View on site</a>' in named_page
     assert "View on site" not in survivor_page
     assert "viewsitelink" not in survivor_page
+
+
+def speaker_form(**values):
+    return {
+        "full_name": "Wanjiru Kamau",
+        "identity": "anonymous",
+        "anonymous_descriptor": "Survivor, Kenya",
+        "first_name": "",
+        "consent_date": "",
+        "role_title": "",
+        "country": "",
+        "bio": "",
+        "photo_alt": "",
+    } | values
+
+
+def test_admin_asks_for_the_consent_date_of_an_anonymous_speaker_beside_the_field(admin_client):
+    url = reverse("admin:events_speaker_add")
+
+    response = admin_client.post(url, speaker_form())
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {
+        "consent_date": [
+            "Give the date the speaker agreed to be shown this way (first name only or anonymous)."
+        ]
+    }
+    assert form["full_name"].value() == "Wanjiru Kamau"
+    assert "Give the date the speaker agreed to be shown this way" in response.content.decode()
+    assert not Speaker.objects.exists()
+
+    response = admin_client.post(url, speaker_form(consent_date="2024-10-01"))
+
+    assert response.status_code == 302
+    assert Speaker.objects.get().consent_date == datetime.date(2024, 10, 1)

@@ -110,6 +110,8 @@ def test_demo_placeholders_say_so_where_the_public_sees_them(client, settings):
     assert unnamed.exists()
     for speaker in unnamed:
         assert speaker.public_name.endswith("(placeholder: name to be added)"), speaker.public_name
+        # Not people who chose anonymity, so no consent is recorded (events.demo.placeholder_speaker).
+        assert speaker.consent_date is None
         assert f'<p class="mb-0 fw-bold">{speaker.public_name}</p>' in content
     assert '<p class="mb-0 fw-bold">Expert, United Nations (placeholder: name to be added)</p>' in content
     assert '<p class="mb-0 fw-bold">Director, Brave Movement (placeholder: name to be added)</p>' in content

@@ -211,3 +211,21 @@ def test_migration_remakes_slugs_that_carry_a_withheld_name():
     migration.remake_slugs(apps, None)
 
     assert dict(Speaker.objects.values_list("pk", "slug")) == {kept.pk: "open-person", leaky.pk: "jane"}
+
+
+@pytest.mark.parametrize("trait", ["first_name_only", "anonymous"])
+def test_a_speaker_not_shown_by_full_name_needs_a_consent_date(trait):
+    speaker = SpeakerFactory.build(**{trait: True})
+
+    with pytest.raises(ValidationError) as error:
+        speaker.full_clean()
+    assert error.value.message_dict["consent_date"] == [
+        "Give the date the speaker agreed to be shown this way (first name only or anonymous)."
+    ]
+
+    speaker.consent_date = datetime.date(2024, 10, 1)
+    speaker.full_clean()
+
+
+def test_a_speaker_shown_by_full_name_needs_no_consent_date():
+    SpeakerFactory.build(full_name="Open Person").full_clean()
