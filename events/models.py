@@ -358,7 +358,9 @@ class Speaker(RenditionsMixin, TimeStampedModel):
         _("consent date"),
         null=True,
         blank=True,
-        help_text=_("When the speaker agreed to this way of being shown. Required unless shown by full name."),
+        help_text=_(
+            "When the speaker agreed to this way of being shown. Required unless shown by full name."
+        ),
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True, editable=False)
     role_title = models.CharField(_("role or title"), max_length=250, blank=True)
