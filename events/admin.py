@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -95,7 +96,11 @@ class PledgeInline(admin.TabularInline):
 
 @admin.action(description=_("Publish the selected events now"), permissions=["change"])
 def publish(modeladmin, request, queryset):
-    published, refused = 0, []
+    """
+    Publishes the selected events. One whose publish time is still to come is published as scheduled: it becomes
+    public at that time, and the message says so rather than "published".
+    """
+    published, scheduled, refused = 0, [], []
     with transaction.atomic():
         for event in Event.objects.select_for_update().filter(pk__in=[event.pk for event in queryset]):
             if not event.hero_image or not event.hero_image_alt.strip():
@@ -105,11 +110,24 @@ def publish(modeladmin, request, queryset):
             if not event.publish_at:
                 event.publish_at = timezone.now()
             event.save()
-            published += 1
+            if event.is_public:
+                published += 1
+            else:
+                scheduled.append(event)
     if published:
         modeladmin.message_user(
             request,
             ngettext("%d event published.", "%d events published.", published) % published,
+            messages.SUCCESS,
+        )
+    for event in scheduled:
+        modeladmin.message_user(
+            request,
+            _("“%(title)s” is scheduled for %(time)s; it is not public until then.")
+            % {
+                "title": event.title,
+                "time": date_format(timezone.localtime(event.publish_at), "DATETIME_FORMAT"),
+            },
             messages.SUCCESS,
         )
     if refused:
@@ -279,6 +297,10 @@ class SpeakerAdmin(SimpleHistoryAdmin):
     def public_name_shown(self, obj):
         return obj.public_name
 
+    def view_on_site(self, obj):
+        """The speaker's public page; none for an anonymous speaker, who has none (so the admin shows no link)."""
+        return obj.get_absolute_url() or None
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
@@ -293,7 +315,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name", "description"]

@@ -1,7 +1,9 @@
 """
 The demo event: "Safe Digital Futures for Children", Bogotá, 6 November 2024, from the seed content page
 (../shared/content/safe-digital-futures-highlights.txt). Facts come from that page only; where it gives none
-(photos, video addresses, documents, the names of most panellists), the records say they are placeholders.
+(photos, video addresses, documents, the names of most panellists), the records say they are placeholders, in
+what the public sees. What the page does not give and a placeholder would only make up (which countries pledged
+and what, the conference's venue, the number of speakers) is left out.
 
 Every function is idempotent: records are found by their natural key and updated, files made only once.
 """
@@ -31,8 +33,20 @@ from .models import (
 )
 
 EVENT_SLUG = "safe-digital-futures-for-children-2024"
+# The seed page's closing paragraph, word for word.
+VIDEOS_AND_HASHTAG = (
+    "Here are some of the videos that summarize the highlights of the event. Help us continue spreading the "
+    "message! Follow the conversation and share more insights using the hashtags #Act4OnlineSafety"
+)
 CONFERENCE_SLUG = "global-ministerial-conference-ending-violence-against-children-2024"
+# Playable, so the page shows its player; the film's description says the real address is to be entered.
 PLACEHOLDER_VIDEO_URL = "https://www.youtube.com/watch?v=PLACEHOLDER"
+# What a placeholder speaker's public descriptor and a placeholder document's title end with.
+PLACEHOLDER_NAME = "(placeholder: name to be added)"
+PLACEHOLDER_DOCUMENT = "(placeholder: the published document is to be uploaded)"
+# What the demo's placeholder pledges said before the seed was found to name no pledging country; such rows are
+# removed again (see remove_placeholder_pledges).
+PLACEHOLDER_PLEDGE_BODY = "Placeholder"
 
 PILLARS = [
     ("robust-legislation", "Robust legislation"),
@@ -40,12 +54,6 @@ PILLARS = [
     ("child-and-survivor-centred-efforts", "Children and survivors’ centred efforts"),
     ("sustainable-financing", "Sustainable financing, nationally and internationally"),
 ]
-
-# The countries whose high-level representatives the seed names (panels 2 and 3).
-PANEL_COUNTRIES = {
-    "experts": ["BR", "ZA", "US"],
-    "ministers": ["EC", "JO", "KE", "MG", "MD", "UG"],
-}
 
 
 def placeholder_image(text, size=(1600, 900), colors=((20, 33, 61), (11, 92, 107))):
@@ -128,14 +136,15 @@ def load_conference():
     conference.title = "Global Ministerial Conference on Ending Violence Against Children"
     conference.strapline = ""
     conference.summary = (
-        "The Global Ministerial Conference on Ending Violence Against Children, 7–8 November 2024 in Bogotá, "
+        "The Global Ministerial Conference on Ending Violence Against Children, 7–8 November 2024, "
         "where 20 countries submitted pledges on online harms to children."
     )
     conference.body = ""
     conference.start_date = datetime.date(2024, 11, 7)
     conference.end_date = datetime.date(2024, 11, 8)
-    conference.city = "Bogotá"
-    conference.country = "CO"
+    # The seed page does not say where the conference was held.
+    conference.city = ""
+    conference.country = ""
     conference.hero_image_alt = "Placeholder banner with the conference's title (no photograph yet)"
     _with_image(conference, "hero_image", conference.title)
     conference.status = Event.Status.PUBLISHED
@@ -149,11 +158,19 @@ def speaker(full_name, **values):
 
 
 def placeholder_speaker(descriptor, country=""):
-    """A participant the seed describes but does not name: shown by the descriptor only, with no page."""
+    """
+    A participant the seed describes but does not name: shown by a descriptor that says the name is a
+    placeholder (the public sees only the descriptor), with no page.
+
+    Speaker.clean() asks for a consent date for anonymous speakers, as the admin form does. These are not people
+    who chose anonymity but names not entered yet, so their consent date stays empty (None) on purpose: they are
+    saved with save(), which does not call clean(). An editor who enters the real name records the consent then.
+    """
     return speaker(
         f"Name to be entered — {descriptor}",
         identity=Speaker.Identity.ANONYMOUS,
-        anonymous_descriptor=descriptor,
+        anonymous_descriptor=f"{descriptor} {PLACEHOLDER_NAME}",
+        consent_date=None,
         country=country,
     )
 
@@ -334,8 +351,8 @@ def load_videos(event, sessions):
     film.title = "Beyond the Screen: Hidden voices of online abuse"
     film.description = (
         "The film highlights the prevalence of online sexual violence and includes the lived experiences of four "
-        "survivors from around the world. (Placeholder video address: the seed page links the film without "
-        "giving its address.)"
+        "survivors from around the world. (Placeholder: the real film's address is to be entered; this player "
+        "shows no film yet.)"
     )
     film.provider_url = PLACEHOLDER_VIDEO_URL
     film.content_warning = (
@@ -355,7 +372,8 @@ def load_videos(event, sessions):
     interviews.description = (
         "Experts, survivors, and young activists discuss why online safety must be part of the broader effort to "
         "end violence against children, their hopes for the Ministerial outcomes, AI’s role in tackling online "
-        "child exploitation and what world leaders can do to protect children online. (Placeholder video address.)"
+        "child exploitation and what world leaders can do to protect children online. (Placeholder: the real "
+        "video's address is to be entered; this player shows no video yet.)"
     )
     interviews.provider_url = PLACEHOLDER_VIDEO_URL
     interviews.poster_alt = "Placeholder poster for the interviews"
@@ -403,7 +421,8 @@ def load_resources(event):
     ]
     for order, (kind, title) in enumerate(resources, start=1):
         resource = Resource.objects.filter(event=event, kind=kind).first() or Resource(event=event, kind=kind)
-        resource.title = title
+        # The title is the link text, so the visitor knows before opening it that the PDF is a placeholder.
+        resource.title = f"{title} {PLACEHOLDER_DOCUMENT}"
         resource.order = order
         resource.language = "en"
         if not resource.file:
@@ -411,22 +430,13 @@ def load_resources(event):
         resource.save()
 
 
-def load_pledges(conference, themes):
+def remove_placeholder_pledges(conference):
     """
-    The seed says 20 countries pledged at the Conference but names none of them, so the demo pledges are
-    placeholders for the countries whose representatives spoke at the satellite event, and say so.
+    The seed says 20 countries submitted pledges at the Conference but names none of them, so the demo has no
+    pledges: any country, theme, status or date would read as fact. Earlier versions of the demo made placeholder
+    pledges; they are removed, and only they (pledges an editor entered are kept).
     """
-    codes = ["SE", *PANEL_COUNTRIES["experts"], *PANEL_COUNTRIES["ministers"]]
-    for number, code in enumerate(codes):
-        pledge = upsert(
-            CountryPledge,
-            {"event": conference, "country": code},
-            pledging_body="Placeholder",
-            commitment="Placeholder: this country's published pledge is to be entered.",
-            status=CountryPledge.Status.PLEDGED,
-            pledged_on=datetime.date(2024, 11, 8),
-        )
-        pledge.themes.set([themes[number % len(themes)]])
+    CountryPledge.objects.filter(event=conference, pledging_body=PLACEHOLDER_PLEDGE_BODY).delete()
 
 
 def load_event(conference, organisations, themes):
@@ -457,6 +467,7 @@ def load_event(conference, organisations, themes):
         "Against Children.</p>"
         "<p>Below, you’ll find key moments and materials from the event, including highlights, discussions, and "
         "resources to continue the conversation on creating safer digital spaces for children.</p>"
+        f"<p>{VIDEOS_AND_HASHTAG}</p>"
     )
     event.start_date = event.end_date = datetime.date(2024, 11, 6)
     event.city = "Bogotá"
@@ -480,15 +491,25 @@ def load_event(conference, organisations, themes):
     for order, (name, role) in enumerate(partners, start=1):
         upsert(EventPartner, {"event": event, "organisation": organisations[name]}, role=role, order=order)
 
+    # Counted from the records, never typed. The seed says "over 10 countries", so the countries counted from the
+    # speakers (10) read "10+". It gives no number of speakers, and the demo's count would include placeholders,
+    # so that figure is kept for editors but hidden.
     figures = [
-        (HeadlineFigure.Source.GLOBAL_AUDIENCE, "Global audience", "+"),
-        (HeadlineFigure.Source.COUNTRIES, "Countries represented", ""),
-        (HeadlineFigure.Source.ATTENDEES, "Attendees in person", "+"),
-        (HeadlineFigure.Source.SPEAKERS, "Speakers and panellists", ""),
-        (HeadlineFigure.Source.MEDIA_REACH, "People reached by media coverage", ""),
+        (HeadlineFigure.Source.GLOBAL_AUDIENCE, "Global audience", "+", False),
+        (HeadlineFigure.Source.COUNTRIES, "Countries represented", "+", False),
+        (HeadlineFigure.Source.ATTENDEES, "Attendees in person", "+", False),
+        (HeadlineFigure.Source.SPEAKERS, "Speakers and panellists", "", True),
+        (HeadlineFigure.Source.MEDIA_REACH, "People reached by media coverage", "", False),
     ]
-    for order, (source, label, suffix) in enumerate(figures, start=1):
-        upsert(HeadlineFigure, {"event": event, "source": source}, label=label, suffix=suffix, order=order)
+    for order, (source, label, suffix, hidden) in enumerate(figures, start=1):
+        upsert(
+            HeadlineFigure,
+            {"event": event, "source": source},
+            label=label,
+            suffix=suffix,
+            order=order,
+            hidden=hidden,
+        )
     return event
 
 
@@ -503,7 +524,7 @@ def load_demo_event():
     load_videos(event, sessions)
     load_galleries(event)
     load_resources(event)
-    load_pledges(conference, themes)
+    remove_placeholder_pledges(conference)
     try:
         from media_coverage.demo import load_demo_coverage
     except ImportError:

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import global_settings
@@ -59,6 +60,8 @@ class Theme(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -245,6 +248,8 @@ class EventPartner(ChoiceLabelsMixin, models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SUPPORTING)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("partner")
@@ -320,6 +325,10 @@ class SpeakerQuerySet(models.QuerySet):
         return self.filter(sessions__event__in=Event.objects.published()).distinct()
 
 
+# The fields the public name is made of (see Speaker.public_name).
+PUBLIC_NAME_FIELDS = {"identity", "full_name", "first_name", "anonymous_descriptor"}
+
+
 class Speaker(RenditionsMixin, TimeStampedModel):
     """A person who spoke. How they are named in public is their choice: survivors' safety comes first."""
 
@@ -349,7 +358,9 @@ class Speaker(RenditionsMixin, TimeStampedModel):
         _("consent date"),
         null=True,
         blank=True,
-        help_text=_("When the speaker agreed to this way of being shown."),
+        help_text=_(
+            "When the speaker agreed to this way of being shown. Required unless shown by full name."
+        ),
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True, editable=False)
     role_title = models.CharField(_("role or title"), max_length=250, blank=True)
@@ -425,20 +436,49 @@ class Speaker(RenditionsMixin, TimeStampedModel):
             )
         if self.identity == self.Identity.FIRST_NAME and not self.first_name.strip():
             errors["first_name"] = _("Give the first name to show.")
+        # Only here, not as a database constraint: the demo's unnamed placeholder speakers (events.demo) are
+        # saved without one on purpose, and save() does not call clean().
+        if self.identity != self.Identity.FULL_NAME and not self.consent_date:
+            errors["consent_date"] = _(
+                "Give the date the speaker agreed to be shown this way (first name only or anonymous)."
+            )
         if self.photo and not self.photo_alt.strip() and self.identity != self.Identity.ANONYMOUS:
             errors["photo_alt"] = _("A photo needs alt text.")
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The public name as stored, so save() knows when it changes; unknown when a name field was deferred.
+        if not instance.get_deferred_fields() & PUBLIC_NAME_FIELDS:
+            instance._stored_public_name = instance.public_name
+        return instance
+
+    def slug_base(self):
+        return slugify(self.public_name)[:200] or "speaker"
+
+    def slug_is_current(self):
+        """True when the slug was made from the current public name (the name itself, or it with a number)."""
+        if not self.slug or self._state.adding:
+            return False
+        if getattr(self, "_stored_public_name", self.public_name) != self.public_name:
+            return False
+        return re.fullmatch(rf"{re.escape(self.slug_base())}(-\d+)?", self.slug) is not None
+
     def save(self, *args, **kwargs):
-        # The slug is made from the public name only, so a URL never carries a name the speaker withheld.
-        base = slugify(self.public_name)[:200] or "speaker"
-        if not self.slug or not self.slug.startswith(base):
+        # The slug is made from the public name only, and remade whenever that name changes, so a URL never
+        # carries a name the speaker withheld (e.g. "jane-doe" once they chose "first name only").
+        if not self.slug_is_current():
+            base = self.slug_base()
             slug, number = base, 2
             while Speaker.objects.filter(slug=slug).exclude(pk=self.pk).exists():
                 slug, number = f"{base}-{number}", number + 1
             self.slug = slug
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
+        self._stored_public_name = self.public_name
 
 
 class Participation(ChoiceLabelsMixin, models.Model):
@@ -626,6 +666,7 @@ class Photo(RenditionsMixin, models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
+    history = HistoricalRecords(excluded_fields=["renditions"])
     rendition_fields = {"image": "renditions"}
 
     class Meta:
@@ -703,6 +744,8 @@ class HeadlineFigure(ChoiceLabelsMixin, models.Model):
     suffix = models.CharField(_("suffix"), max_length=10, blank=True, help_text=_("E.g. “+”."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     hidden = models.BooleanField(_("hidden"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]

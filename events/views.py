@@ -1,5 +1,5 @@
 from django.apps import apps
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_countries import countries
+from django_countries import sort_key as country_name_key
 
 from safedigital.cache import cache_public_page
 
@@ -21,8 +22,30 @@ def country_filter(request):
 
 
 def country_choices(codes):
-    """(code, name) pairs for a country filter, sorted by name."""
-    return sorted(((code, countries.name(code)) for code in set(codes)), key=lambda item: item[1])
+    """
+    (code, name) pairs, sorted by the name as shown in the active language (Madagascar before Moldova, whose
+    codes MG and MD sort the other way), the way django-countries sorts its own lists.
+    """
+    return sorted(((code, countries.name(code)) for code in set(codes)), key=country_name_key)
+
+
+def by_country_name(pledges):
+    """Pledges sorted by their country's name as shown, then as entered; in Python, for prefetched pledges."""
+    return sorted(
+        pledges, key=lambda pledge: (country_name_key((pledge.country.code, pledge.country.name)), pledge.pk)
+    )
+
+
+def country_name_order(choices):
+    """
+    An ordering by country name as shown, for the database: CASE country WHEN 'MG' THEN 0 WHEN 'MD' THEN 1 …
+    built from `country_choices`, so pagination slices the list in the order the visitor reads it.
+    """
+    return Case(
+        *(When(country=code, then=Value(position)) for position, (code, _name) in enumerate(choices)),
+        default=Value(len(choices)),
+        output_field=IntegerField(),
+    )
 
 
 def coverage_for(event):
@@ -84,9 +107,8 @@ class EventListView(ListView):
         context["upcoming_events"] = list(self.filtered(published.upcoming()))
         context["filters"] = self.filters
         context["years"] = [date.year for date in published.dates("start_date", "year", order="DESC")]
-        codes = set(published.exclude(country="").values_list("country", flat=True))
-        context["countries"] = sorted(
-            ((code, countries.name(code)) for code in codes), key=lambda item: item[1]
+        context["countries"] = country_choices(
+            published.exclude(country="").values_list("country", flat=True)
         )
         return context
 
@@ -120,8 +142,11 @@ class EventDetailView(DetailView):
         context["films"] = [video for video in event.videos.all() if video.kind != video.Kind.INTERVIEW]
         context["interviews"] = [video for video in event.videos.all() if video.kind == video.Kind.INTERVIEW]
         context["galleries"] = [gallery for gallery in event.galleries.all() if gallery.photos.all()]
+        # The event this one fed into, only when the public may see it: a draft parent's title is not shown.
+        context["public_parent"] = event.parent if event.parent and event.parent.is_public else None
+        context["pledges"] = by_country_name(event.pledges.all())
         context["parent_pledges"] = (
-            list(event.parent.pledges.all()) if event.parent and event.parent.is_public else []
+            by_country_name(event.parent.pledges.all()) if context["public_parent"] else []
         )
         context["is_preview"] = not event.is_public
         return context
@@ -175,6 +200,11 @@ class PledgeListView(ListView):
         }
 
     @cached_property
+    def countries(self):
+        """The countries of all public pledges, sorted by name: the filter's choices and the table's order."""
+        return country_choices(CountryPledge.objects.public().values_list("country", flat=True))
+
+    @cached_property
     def event(self):
         if not self.filters["event"]:
             return None
@@ -194,7 +224,10 @@ class PledgeListView(ListView):
             queryset = queryset.filter(status=self.filters["status"])
         if self.filters["theme"]:
             queryset = queryset.filter(themes__slug=self.filters["theme"])
-        return queryset.order_by("country", "pk")
+        if not self.countries:
+            return queryset.order_by("pk")
+        # By country name as shown, in the database so that each page of the paginated list is in order.
+        return queryset.order_by(country_name_order(self.countries), "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -203,8 +236,5 @@ class PledgeListView(ListView):
         context["event"] = self.event
         context["statuses"] = CountryPledge.Status.choices
         context["themes"] = list(Theme.objects.filter(pledges__in=public).distinct())
-        codes = set(public.values_list("country", flat=True))
-        context["countries"] = sorted(
-            ((code, countries.name(code)) for code in codes), key=lambda item: item[1]
-        )
+        context["countries"] = self.countries
         return context

@@ -1,9 +1,11 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.models import Event, Gallery, Photo
+from events.models import Event, EventPartner, Gallery, HeadlineFigure, Photo, Speaker
 from tests.factories import (
     CountryPledgeFactory,
     EventFactory,
@@ -35,10 +37,55 @@ FACTORIES = {
 
 
 @pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("boss", "boss@example.org", "x")
-    client.force_login(user)
+def boss(django_user_model):
+    return django_user_model.objects.create_superuser("boss", "boss@example.org", "x")
+
+
+@pytest.fixture
+def admin_client(client, boss):
+    client.force_login(boss)
     return client
+
+
+EVENT_INLINES = [
+    "partners",
+    "figures",
+    "sessions",
+    "videos",
+    "galleries",
+    "resources",
+    "pledges",
+    "media_mentions",
+]
+
+
+def event_change_data(event, inlines=None, **changes):
+    """The event's admin change form as a browser sends it back, with `changes` made and `inlines` filled in."""
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "strapline": event.strapline,
+        "summary": event.summary,
+        "body": event.body,
+        "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat(),
+        "city": event.city,
+        "country": event.country.code or "",
+        "venue": event.venue,
+        "hero_image_alt": event.hero_image_alt,
+        "pillars_heading": event.pillars_heading,
+        "outcomes": event.outcomes,
+        "status": event.status,
+        "publish_at_0": "",
+        "publish_at_1": "",
+    }
+    for prefix in EVENT_INLINES:
+        rows = (inlines or {}).get(prefix, [])
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(sum(1 for row in rows if row.get("id")))
+        for number, row in enumerate(rows):
+            data |= {f"{prefix}-{number}-{name}": value for name, value in row.items()}
+    return data | changes
 
 
 def make(name, count):
@@ -238,13 +285,163 @@ def test_view_on_site_links_to_the_public_page(admin_client):
     assert event.get_absolute_url() == "/events/bogota-2024/"
 
 
-def test_history_shows_who_changed_what(admin_client):
-    event = EventFactory(title="Original")
-    event.title = "Renamed"
-    event.save()
+def test_history_shows_who_changed_what(admin_client, boss):
+    event = EventFactory(title="Original", draft=True)
 
-    response = admin_client.get(reverse("admin:events_event_history", args=[event.pk]))
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]), event_change_data(event, title="Renamed")
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    latest = event.history.latest()
+    assert (latest.history_type, latest.title, latest.history_user) == ("~", "Renamed", boss)
+    assert latest.prev_record.title == "Original"
+    history = admin_client.get(reverse("admin:events_event_history", args=[event.pk])).content.decode()
+    assert "Renamed" in history
+    assert f'<a href="{reverse("admin:auth_user_change", args=[boss.pk])}">boss</a>' in history
+
+
+def test_history_of_a_theme_records_who_changed_it(admin_client, boss):
+    theme = ThemeFactory(name="Safety by design", slug="safety-by-design")
+
+    response = admin_client.post(
+        reverse("admin:events_theme_change", args=[theme.pk]),
+        {
+            "name": "Safety by design",
+            "slug": "safety-by-design",
+            "description": "Built in, not bolted on.",
+            "order": "2",
+        },
+    )
+
+    assert response.status_code == 302
+    latest = theme.history.latest()
+    assert (latest.history_type, latest.description, latest.history_user) == (
+        "~",
+        "Built in, not bolted on.",
+        boss,
+    )
+
+
+def test_history_of_partners_and_figures_edited_in_the_event_form_records_who(admin_client, boss):
+    event = EventFactory(draft=True)
+    partner = EventPartner.objects.create(event=event, organisation=OrganisationFactory(), role="supporting")
+    figure = HeadlineFigure.objects.create(event=event, source="countries", label="Countries")
+    inlines = {
+        "partners": [
+            {"id": partner.pk, "event": event.pk, "organisation": partner.organisation_id, "role": "co_host", "order": "1"}
+        ],
+        "figures": [
+            {"id": figure.pk, "event": event.pk, "source": "countries", "label": "Countries represented",
+             "suffix": "+", "order": "2"}
+        ],
+    }  # fmt: skip
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]), event_change_data(event, inlines)
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert (partner.history.latest().role, partner.history.latest().history_user) == ("co_host", boss)
+    assert (figure.history.latest().label, figure.history.latest().history_user) == (
+        "Countries represented",
+        boss,
+    )
+
+
+def test_history_of_photos_edited_in_the_gallery_form_records_who(admin_client, boss):
+    photo = PhotoFactory(alt_text="People")
+    gallery = photo.gallery
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        {
+            "event": gallery.event_id,
+            "title": gallery.title,
+            "order": "0",
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": photo.pk,
+            "photos-0-gallery": gallery.pk,
+            "photos-0-alt_text": "Guests talking at the networking reception",
+            "photos-0-order": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    latest = photo.history.latest()
+    assert (latest.alt_text, latest.history_user) == ("Guests talking at the networking reception", boss)
+
+
+def test_publishing_an_event_with_a_future_time_says_it_is_scheduled(admin_client, settings):
+    settings.TIME_ZONE = "UTC"
+    later = EventFactory(
+        title="Next summit",
+        status=Event.Status.DRAFT,
+        publish_at=datetime.datetime(2099, 1, 7, 9, 0, tzinfo=datetime.UTC),
+    )
+    now = EventFactory(draft=True, title="Ready now")
+
+    response = admin_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "publish", "_selected_action": [later.pk, now.pk]},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 event published.",
+        "“Next summit” is scheduled for Jan. 7, 2099, 9 a.m.; it is not public until then.",
+    ]
+    later.refresh_from_db()
+    assert later.status == Event.Status.PUBLISHED and not later.is_public
+    assert not Event.objects.published().filter(pk=later.pk).exists()
+
+
+def test_view_on_site_is_offered_for_speakers_with_a_page_only(admin_client):
+    named = SpeakerFactory(full_name="Open Person")
+    survivor = SpeakerFactory(full_name="Grace Wanjiru Secretname", anonymous=True)
+
+    named_page = admin_client.get(reverse("admin:events_speaker_change", args=[named.pk])).content.decode()
+    survivor_page = admin_client.get(
+        reverse("admin:events_speaker_change", args=[survivor.pk])
+    ).content.decode()
+
+    assert f'<a href="{named.get_absolute_url()}" class="viewsitelink">View on site</a>' in named_page
+    assert "View on site" not in survivor_page
+    assert "viewsitelink" not in survivor_page
+
+
+def speaker_form(**values):
+    return {
+        "full_name": "Wanjiru Kamau",
+        "identity": "anonymous",
+        "anonymous_descriptor": "Survivor, Kenya",
+        "first_name": "",
+        "consent_date": "",
+        "role_title": "",
+        "country": "",
+        "bio": "",
+        "photo_alt": "",
+    } | values
+
+
+def test_admin_asks_for_the_consent_date_of_an_anonymous_speaker_beside_the_field(admin_client):
+    url = reverse("admin:events_speaker_add")
+
+    response = admin_client.post(url, speaker_form())
 
     assert response.status_code == 200
-    assert "Renamed" in response.content.decode()
-    assert event.history.count() == 2
+    form = response.context["adminform"].form
+    assert form.errors == {
+        "consent_date": [
+            "Give the date the speaker agreed to be shown this way (first name only or anonymous)."
+        ]
+    }
+    assert form["full_name"].value() == "Wanjiru Kamau"
+    assert "Give the date the speaker agreed to be shown this way" in response.content.decode()
+    assert not Speaker.objects.exists()
+
+    response = admin_client.post(url, speaker_form(consent_date="2024-10-01"))
+
+    assert response.status_code == 302
+    assert Speaker.objects.get().consent_date == datetime.date(2024, 10, 1)

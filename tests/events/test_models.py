@@ -169,3 +169,63 @@ def test_rich_text_is_sanitised_on_save():
     )
 
     assert session.summary == '<p>Hi <a rel="noopener noreferrer">x</a></p>'
+
+
+def test_speaker_slug_follows_every_change_of_public_name():
+    speaker = SpeakerFactory(full_name="Jane Doe-Secret")
+    assert speaker.slug == "jane-doe-secret"
+
+    speaker = Speaker.objects.get(pk=speaker.pk)
+    speaker.identity, speaker.first_name = Speaker.Identity.FIRST_NAME, "Jane"
+    speaker.save()
+    assert Speaker.objects.get(pk=speaker.pk).slug == "jane"
+
+    speaker = Speaker.objects.get(pk=speaker.pk)
+    speaker.identity, speaker.anonymous_descriptor = Speaker.Identity.ANONYMOUS, "Survivor, Kenya"
+    speaker.save(update_fields=["identity", "anonymous_descriptor"])
+    assert Speaker.objects.get(pk=speaker.pk).slug == "survivor-kenya"
+
+
+def test_speaker_slug_keeps_its_number_while_the_public_name_stays():
+    SpeakerFactory(full_name="Amara", first_name="Amara")
+    second = SpeakerFactory(full_name="Amara Okafor 1987", first_name="Amara", first_name_only=True)
+    assert second.slug == "amara-2"
+
+    second = Speaker.objects.get(pk=second.pk)
+    second.role_title = "Youth advocate"
+    second.save()
+
+    assert Speaker.objects.get(pk=second.pk).slug == "amara-2"
+
+
+def test_migration_remakes_slugs_that_carry_a_withheld_name():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("events.migrations.0003_speaker_slugs_from_public_names")
+    kept = SpeakerFactory(full_name="Open Person")
+    leaky = SpeakerFactory(full_name="Jane Doe-Secret", first_name="Jane", first_name_only=True)
+    Speaker.objects.filter(pk=leaky.pk).update(slug="jane-doe-secret")
+
+    migration.remake_slugs(apps, None)
+
+    assert dict(Speaker.objects.values_list("pk", "slug")) == {kept.pk: "open-person", leaky.pk: "jane"}
+
+
+@pytest.mark.parametrize("trait", ["first_name_only", "anonymous"])
+def test_a_speaker_not_shown_by_full_name_needs_a_consent_date(trait):
+    speaker = SpeakerFactory.build(**{trait: True})
+
+    with pytest.raises(ValidationError) as error:
+        speaker.full_clean()
+    assert error.value.message_dict["consent_date"] == [
+        "Give the date the speaker agreed to be shown this way (first name only or anonymous)."
+    ]
+
+    speaker.consent_date = datetime.date(2024, 10, 1)
+    speaker.full_clean()
+
+
+def test_a_speaker_shown_by_full_name_needs_no_consent_date():
+    SpeakerFactory.build(full_name="Open Person").full_clean()

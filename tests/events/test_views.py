@@ -1,11 +1,12 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import CountryPledge, HeadlineFigure
+from events.models import CountryPledge, HeadlineFigure, Speaker
 from tests.factories import (
     CountryPledgeFactory,
     EventFactory,
@@ -299,3 +300,127 @@ def test_home_features_an_event_with_its_figures_and_a_donation_call(client):
     assert ">120</dd>" in content
     assert "Older event" in content
     assert "We'd love to have a chat" in content
+
+
+def test_a_speaker_who_withdraws_their_name_leaves_no_trace_of_it_in_public(client):
+    event = EventFactory()
+    named = SpeakerFactory(full_name="Open Person")
+    speaker = SpeakerFactory(full_name="Jane Doe-Secret", role_title="Youth advocate")
+    session = SessionFactory(event=event)
+    ParticipationFactory(session=session, speaker=speaker, quote="We were not heard.")
+    ParticipationFactory(session=session, speaker=named)
+    old_url = speaker.get_absolute_url()
+    assert old_url == "/speakers/jane-doe-secret/"
+
+    speaker.identity, speaker.first_name = Speaker.Identity.FIRST_NAME, "Jane"
+    speaker.save()
+
+    assert client.get(old_url).status_code == 404
+    assert speaker.get_absolute_url() == "/speakers/jane/"
+    page = client.get(speaker.get_absolute_url())
+    assert page.status_code == 200
+    assert "<h1>Jane</h1>" in page.content.decode()
+    assert "Doe" not in page.content.decode()
+
+    speaker.identity, speaker.anonymous_descriptor = Speaker.Identity.ANONYMOUS, "Survivor, Kenya"
+    speaker.save()
+
+    assert client.get("/speakers/jane/").status_code == 404
+    assert client.get(f"/speakers/{speaker.slug}/").status_code == 404
+    for url in [
+        reverse("events:home"),
+        reverse("events:event-list"),
+        event.get_absolute_url(),
+        reverse("events:pledge-list"),
+        named.get_absolute_url(),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        for trace in ["Doe", "Secret", "jane-doe", "/speakers/jane/", f"/speakers/{speaker.slug}/", ">Jane<"]:
+            assert trace not in content, (url, trace)
+    highlights = client.get(event.get_absolute_url()).content.decode()
+    assert "“We were not heard.”" in highlights
+    assert "Survivor, Kenya" in highlights
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [{"draft": True}, {"publish_at": timezone.now() + datetime.timedelta(days=1)}],
+    ids=["draft", "scheduled"],
+)
+def test_an_unpublished_parent_event_is_not_named_on_the_page(client, hidden):
+    parent = EventFactory(title="Unannounced Ministerial", slug="unannounced", **hidden)
+    CountryPledgeFactory(event=parent, country="BR", commitment="Secret commitment.")
+    event = EventFactory(parent=parent)
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert "Unannounced Ministerial" not in content
+    assert "Part of:" not in content
+    assert "Secret commitment." not in content
+    assert "unannounced" not in content
+
+
+def test_a_public_parent_event_is_linked_with_its_pledges(client):
+    parent = EventFactory(title="Global Ministerial Conference", slug="ministerial")
+    CountryPledgeFactory(event=parent, country="BR", commitment="Pass a law.")
+    event = EventFactory(parent=parent)
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert (
+        '<p class="mb-0">Part of: <a href="/events/ministerial/">Global Ministerial Conference</a></p>'
+        in content
+    )
+    assert '<h3 class="h4">Pledges made at the Global Ministerial Conference</h3>' in content
+    assert "Pass a law." in content
+
+
+def pledge_countries(response):
+    """The country of each row of the pledge tables, top to bottom, as the visitor reads them."""
+    return re.findall(r'<th scope="row">([^<]+)</th>', response.content.decode())
+
+
+ENGLISH_ORDER = ["Madagascar", "Moldova", "South Africa", "United States of America"]
+SPANISH_ORDER = ["Estados Unidos", "Madagascar", "Moldavia", "Sudáfrica"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", ENGLISH_ORDER), ("es", SPANISH_ORDER)], ids=["english", "spanish"]
+)
+def test_highlights_page_lists_pledges_by_country_name_as_shown(client, language, expected):
+    parent = EventFactory(title="Ministerial")
+    event = EventFactory(parent=parent)
+    for code in ["US", "MD", "ZA", "MG"]:  # ISO order would be MD, MG, US, ZA
+        CountryPledgeFactory(event=event, country=code)
+        CountryPledgeFactory(event=parent, country=code)
+
+    response = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert pledge_countries(response) == expected * 2
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Madagascar", "Moldova", "Moldova", "South Africa", "United States of America"]),
+        ("es", ["Estados Unidos", "Madagascar", "Moldavia", "Moldavia", "Sudáfrica"]),
+    ],
+    ids=["english", "spanish"],
+)
+def test_pledges_page_lists_pledges_by_country_name_across_its_pages(client, monkeypatch, language, expected):
+    from events.views import PledgeListView
+
+    monkeypatch.setattr(PledgeListView, "paginate_by", 3)
+    event = EventFactory()
+    for code in ["US", "MD", "ZA", "MG", "MD"]:
+        CountryPledgeFactory(event=event, country=code)
+    url = reverse("events:pledge-list")
+
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    second = client.get(url + "?page=2", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert (pledge_countries(first), pledge_countries(second)) == (expected[:3], expected[3:])
+    filter_options = re.findall(r'<option value="[A-Z]{2}">([^<]+)</option>', first.content.decode())
+    assert filter_options == sorted(set(expected), key=expected.index)
