@@ -37,6 +37,7 @@ def add_speaker(page, site, full_name, **public):
             label="Anonymous (descriptor only, no photo, no page)"
         )
         page.get_by_label("Anonymous descriptor").fill(public["descriptor"])
+        page.get_by_label("Consent date").fill(public["consent"])
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
 
@@ -61,7 +62,7 @@ def test_editor_builds_previews_and_publishes_an_event_a_visitor_then_reads(new_
 
     # Two speakers: one named in public, one who spoke anonymously.
     add_speaker(page, site, "Amani Otieno", role="Youth advocate")
-    add_speaker(page, site, ANONYMOUS_REAL_NAME, descriptor="Survivor, Kenya")
+    add_speaker(page, site, ANONYMOUS_REAL_NAME, descriptor="Survivor, Kenya", consent="2024-11-01")
 
     # The event, with one session, saved as a draft.
     page.goto(site.url + "/admin/events/event/add/")
