@@ -12,15 +12,13 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from events.models import Event
-
 from .forms import MentionConfirmImportForm, MentionImportForm
 from .models import CoverageFigures, MediaMention, Outlet, PlatformFigures, SocialFigures
 from .resources import MediaMentionResource
 
-# The events admin is written apart from this app; autocomplete on the event needs it registered (with
-# search_fields). Until it is, the event is a plain select. The events app's admin is loaded first.
-EVENT_AUTOCOMPLETE = ["event"] if admin.site.is_registered(Event) else []
+# The event is chosen by autocomplete (autocomplete_fields = ["event"]), served by the events app's EventAdmin and
+# its search_fields. That admin registers after this module is imported (events/admin.py imports it), which is
+# fine: autocomplete is resolved when the form is built and checked by `manage.py check`, not at import.
 
 
 def mentions_changelist_url(event):
@@ -81,7 +79,7 @@ class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["outlet", "event"]
     search_fields = ["headline", "outlet__name", "link", "excerpt"]
-    autocomplete_fields = ["outlet", *EVENT_AUTOCOMPLETE]
+    autocomplete_fields = ["outlet", "event"]
     date_hierarchy = "date"
     fields = ["event", "outlet", "headline", "link", "date", "language", "kind", "reach", "excerpt"]
 
@@ -153,7 +151,7 @@ class CoverageFiguresAdmin(SimpleHistoryAdmin):
     list_filter = ["reach_shown"]
     list_select_related = ["event"]
     search_fields = ["event__title", "source"]
-    autocomplete_fields = EVENT_AUTOCOMPLETE
+    autocomplete_fields = ["event"]
     fieldsets = [
         (None, {"fields": ["event"]}),
         (_("Reach"), {"fields": ["reported_reach", "source", "source_link", "reach_shown", "summed_reach"]}),
@@ -209,7 +207,7 @@ class SocialFiguresAdmin(SimpleHistoryAdmin):
     list_display = ["event", "hashtags", "total_posts", "maximum_reach", "impressions", "countries_reached"]
     list_select_related = ["event"]
     search_fields = ["event__title", "hashtags"]
-    autocomplete_fields = EVENT_AUTOCOMPLETE
+    autocomplete_fields = ["event"]
     fields = [
         "event",
         "hashtags",
