@@ -4,7 +4,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
@@ -28,6 +28,38 @@ def mentions_changelist_url(event):
 
 def mentions_import_url(event):
     return f"{reverse('admin:media_coverage_mediamention_import')}?event={event.pk}"
+
+
+def figures_links(event):
+    """
+    (url, label) for the event's coverage figures and social media figures: their change page when they exist,
+    else their add page with the event chosen. Two small queries; meant for one event's change form.
+    """
+    links = []
+    for model, change_label, add_label in (
+        (CoverageFigures, _("Coverage figures"), _("Add coverage figures")),
+        (SocialFigures, _("Social media figures"), _("Add social media figures")),
+    ):
+        opts = model._meta
+        pk = model.objects.filter(event=event).values_list("pk", flat=True).first()
+        if pk is None:
+            url = f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_add')}?event={event.pk}"
+            links.append((url, add_label))
+        else:
+            links.append(
+                (reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk]), change_label)
+            )
+    return links
+
+
+def event_coverage_links(event):
+    """The path from an event's change form to everything about its coverage, as links separated by dots."""
+    links = [
+        (mentions_changelist_url(event), _("All mentions of this event")),
+        (mentions_import_url(event), _("Import mentions from CSV")),
+        *figures_links(event),
+    ]
+    return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
 class MediaMentionInline(admin.TabularInline):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -6,6 +8,7 @@ from django.urls import reverse
 from events.models import Event, Gallery, Photo
 from tests.factories import (
     CountryPledgeFactory,
+    CoverageFiguresFactory,
     EventFactory,
     GalleryFactory,
     OrganisationFactory,
@@ -13,6 +16,7 @@ from tests.factories import (
     PhotoFactory,
     ResourceFactory,
     SessionFactory,
+    SocialFiguresFactory,
     SpeakerFactory,
     ThemeFactory,
     VideoFactory,
@@ -248,3 +252,40 @@ def test_history_shows_who_changed_what(admin_client):
     assert response.status_code == 200
     assert "Renamed" in response.content.decode()
     assert event.history.count() == 2
+
+
+def coverage_field(admin_client, event):
+    """The links in the change form's "Media coverage" fieldset."""
+    content = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    field = re.search(r'<div class="readonly">(.*?)</div>', content.split("field-coverage_links", 1)[1], re.S)
+    return re.findall(r'<a href="([^"]+)">([^<]+)</a>', field.group(1))
+
+
+def test_coverage_links_add_the_figures_for_this_event_when_there_are_none(admin_client):
+    event = EventFactory(title="Bogotá 2024")
+
+    links = coverage_field(admin_client, event)
+
+    assert links == [
+        (f"/admin/media_coverage/mediamention/?event__id__exact={event.pk}", "All mentions of this event"),
+        (f"/admin/media_coverage/mediamention/import/?event={event.pk}", "Import mentions from CSV"),
+        (f"/admin/media_coverage/coveragefigures/add/?event={event.pk}", "Add coverage figures"),
+        (f"/admin/media_coverage/socialfigures/add/?event={event.pk}", "Add social media figures"),
+    ]
+    # The add form opens with the event already chosen.
+    add_form = admin_client.get(links[2][0]).content.decode()
+    assert f'<option value="{event.pk}" selected>Bogotá 2024</option>' in add_form
+
+
+def test_coverage_links_open_the_figures_the_event_has(admin_client):
+    event = EventFactory()
+    coverage = CoverageFiguresFactory(event=event)
+    social = SocialFiguresFactory(event=event)
+    CoverageFiguresFactory()  # another event's figures are not linked
+
+    links = coverage_field(admin_client, event)
+
+    assert links[2:] == [
+        (f"/admin/media_coverage/coveragefigures/{coverage.pk}/change/", "Coverage figures"),
+        (f"/admin/media_coverage/socialfigures/{social.pk}/change/", "Social media figures"),
+    ]
