@@ -1,8 +1,12 @@
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from import_export.tmp_storages import CacheStorage
 
 from media_coverage.models import MediaMention, Outlet
 from tests.factories import EventFactory, MediaMentionFactory, OutletFactory
@@ -95,6 +99,29 @@ def test_a_good_file_is_previewed_then_imported(staff, event):
         ("EL TIEMPO", "print"),
         ("Semana", "digital"),
     ]
+
+
+def test_the_file_waits_in_the_shared_cache_between_the_preview_and_the_confirmation(staff, event, settings):
+    """With Redis (REDIS_URL), any app server can confirm what another one previewed."""
+    settings.IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+
+    preview = upload(staff, event, GOOD_CSV)
+
+    name = preview.context["confirm_form"].initial["import_file_name"]
+    assert cache.get(CacheStorage.CACHE_PREFIX + name) == GOOD_CSV.encode()
+    assert not (Path(tempfile.gettempdir()) / name).exists()
+
+    done = confirm(staff, preview)
+
+    assert (
+        "Import finished: 3 new, 0 updated, 0 deleted and 0 skipped media mentions." in done.content.decode()
+    )
+    assert [headline for _outlet, _medium, headline, *_rest in mentions_of(event)] == [
+        "Entrevista con los coanfitriones",
+        "Colombia lidera la protección infantil en línea",
+        "Ministros se reúnen en Bogotá",
+    ]
+    assert cache.get(CacheStorage.CACHE_PREFIX + name) is None  # the waiting file is removed
 
 
 def test_bad_rows_are_each_reported_in_plain_words_and_nothing_is_written(staff, event):

@@ -74,3 +74,22 @@ def test_development_defaults_need_no_environment():
     assert result.returncode == 0, result.stderr
     assert "+ DEBUG = True" in result.stdout
     assert "sqlite3" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "storage"),
+    [
+        ("redis://127.0.0.1:6379/0", "import_export.tmp_storages.CacheStorage"),
+        ("", "import_export.tmp_storages.TempFolderStorage"),
+    ],
+    ids=["redis", "local-memory-cache"],
+)
+def test_the_csv_import_keeps_its_preview_where_every_worker_can_read_it(redis_url, storage):
+    """In Redis, shared by every app server; without it, in the temporary folder every gunicorn worker shares."""
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)",
+        REDIS_URL=redis_url,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == storage
