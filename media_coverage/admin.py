@@ -146,6 +146,31 @@ class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
             initial["event"] = import_form.cleaned_data["event"].pk
         return initial
 
+    def process_import(self, request, **kwargs):
+        """A confirmation whose waiting file is gone (expired or evicted from the cache) asks for the file again."""
+        if (
+            request.method == "POST"
+            and self.has_import_permission(request)
+            and not self.waiting_file_exists(request)
+        ):
+            messages.error(
+                request, _("Nothing was imported: the preview has expired. Upload the file again.")
+            )
+            return HttpResponseRedirect(reverse("admin:media_coverage_mediamention_import"))
+        return super().process_import(request, **kwargs)
+
+    def waiting_file_exists(self, request):
+        name = request.POST.get("import_file_name", "")
+        if not name:
+            return True  # the confirmation form's own validation answers
+        storage = self.get_tmp_storage_class()(
+            name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs()
+        )
+        try:
+            return storage.read() is not None
+        except OSError:
+            return False
+
     def process_result(self, result, request):
         event_id = request.POST.get("event", "")
         if result.has_errors() or result.has_validation_errors():

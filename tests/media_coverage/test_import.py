@@ -124,6 +124,25 @@ def test_the_file_waits_in_the_shared_cache_between_the_preview_and_the_confirma
     assert cache.get(CacheStorage.CACHE_PREFIX + name) is None  # the waiting file is removed
 
 
+@pytest.mark.parametrize(
+    "storage", ["import_export.tmp_storages.CacheStorage", "import_export.tmp_storages.TempFolderStorage"]
+)
+def test_a_confirmation_whose_file_has_expired_asks_for_the_file_again(staff, event, settings, storage):
+    settings.IMPORT_EXPORT_TMP_STORAGE_CLASS = storage
+    preview = upload(staff, event, GOOD_CSV)
+    name = preview.context["confirm_form"].initial["import_file_name"]
+    cache.delete(CacheStorage.CACHE_PREFIX + name)  # expired, evicted, or on another server's disk
+    Path(tempfile.gettempdir(), name).unlink(missing_ok=True)
+
+    done = confirm(staff, preview)
+
+    assert done.redirect_chain == [(reverse(IMPORT_URL), 302)]
+    assert [str(message) for message in done.context["messages"]] == [
+        "Nothing was imported: the preview has expired. Upload the file again."
+    ]
+    assert MediaMention.objects.count() == 0
+
+
 def test_bad_rows_are_each_reported_in_plain_words_and_nothing_is_written(staff, event):
     OutletFactory(name="El Tiempo", medium=Outlet.Medium.PRINT)
     text = """outlet,headline,link,date,medium,language,reach
