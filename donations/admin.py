@@ -21,7 +21,10 @@ from django_countries.filters import CountryFilter
 from . import emails
 from .models import PERSONAL_FIELDS, DonationEnquiry, StatusChange
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet may read a cell as a formula when it starts with one of these, even after spaces or line breaks
+# (it trims them), or when it starts with a tab, carriage return or line feed.
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r", "\n")
 
 # What a CSV export holds: (column heading, how to get the cell from an enquiry).
 CSV_COLUMNS = [
@@ -51,7 +54,9 @@ CSV_COLUMNS = [
 def safe_cell(value):
     """A CSV cell a spreadsheet shows as text: one that could start a formula gets a leading apostrophe."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    if text.startswith(CONTROL_STARTS) or text.lstrip().startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 class _Echo:
