@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 from import_export.tmp_storages import CacheStorage
 
 from media_coverage.models import MediaMention, Outlet
@@ -295,8 +296,17 @@ def test_too_many_rows_are_refused_with_a_message(staff, event, settings):
             "This file is not CSV text in UTF-8 (a spreadsheet file perhaps). "
             "Save it from the spreadsheet as “CSV UTF-8” and upload that.",
         ),
-        ("outlet,headline\nSemana,Título\n".encode("latin-1"), None),
-        (b"", None),
+        (
+            "outlet,headline\nSemana,Título\n".encode("latin-1"),
+            "This file is not CSV text in UTF-8 (a spreadsheet file perhaps). "
+            "Save it from the spreadsheet as “CSV UTF-8” and upload that.",
+        ),
+        (b"", "The submitted file is empty."),
+        (
+            b"\n\n",
+            "The file is empty. Its first line names the columns: "
+            "outlet, headline, link, date, medium, language, reach.",
+        ),
         (
             b"outlet,headline,link,date,medium,language,reach\n",
             "The file has column names but no rows under them.",
@@ -313,7 +323,7 @@ def test_too_many_rows_are_refused_with_a_message(staff, event, settings):
             "A value with a comma in it must be in double quotes.",
         ),
     ],
-    ids=["xlsx", "latin-1", "empty", "header-only", "wrong-columns", "ragged"],
+    ids=["xlsx", "latin-1", "empty", "blank-lines", "header-only", "wrong-columns", "ragged"],
 )
 def test_malformed_files_are_refused_with_a_message(staff, event, content, message):
     response = staff.post(
@@ -321,10 +331,8 @@ def test_malformed_files_are_refused_with_a_message(staff, event, content, messa
         {"event": event.pk, "format": "0", "import_file": SimpleUploadedFile("m.csv", content, "text/csv")},
     )
 
-    errors = response.context["form"].errors["import_file"]
-    assert len(errors) == 1
-    if message:
-        assert errors == [message]
+    assert response.context["form"].errors["import_file"] == [message]
+    assert escape(message) in response.content.decode()  # shown beside the file field
     assert "confirm_form" not in response.context
     assert MediaMention.objects.count() == 0
 
