@@ -1,11 +1,13 @@
 import csv
 import json
+from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,9 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from . import emails
 from .models import PERSONAL_FIELDS, DonationEnquiry, StatusChange
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet may read a cell as a formula when it starts with one of these, even after spaces or line breaks
+# (it trims them), or when it starts with a tab, carriage return or line feed.
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r", "\n")
 
 # What a CSV export holds: (column heading, how to get the cell from an enquiry).
 CSV_COLUMNS = [
@@ -48,7 +54,9 @@ CSV_COLUMNS = [
 def safe_cell(value):
     """A CSV cell a spreadsheet shows as text: one that could start a formula gets a leading apostrophe."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    if text.startswith(CONTROL_STARTS) or text.lstrip().startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 class _Echo:
@@ -101,6 +109,37 @@ class SpamFilter(admin.SimpleListFilter):
         if self.value() == "all":
             return queryset
         return queryset.genuine()
+
+
+class MailProblemFilter(admin.SimpleListFilter):
+    """Enquiries an e-mail about which could not be sent: someone may be waiting for an answer."""
+
+    title = _("e-mails")
+    parameter_name = "mail"
+
+    def lookups(self, request, model_admin):
+        return [("problem", _("With an e-mail problem"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "problem":
+            return queryset.exclude(notification_error="")
+        return queryset
+
+
+def notify_rescued(pks):
+    """
+    After commit, tells the fundraising team of enquiries taken out of spam that it was never told of, with the
+    e-mail a genuine enquiry gets. The person is not sent the acknowledgement: it may come days late, and
+    staff reply themselves. Returns how many will be told.
+    """
+    unnotified = list(
+        DonationEnquiry.objects.filter(pk__in=pks, is_spam=False, notified_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in unnotified:
+        transaction.on_commit(partial(emails.send_enquiry_emails, pk, acknowledge=False), robust=True)
+    return len(unnotified)
 
 
 class NextActionFilter(admin.SimpleListFilter):
@@ -192,6 +231,7 @@ class DonationEnquiryAdmin(admin.ModelAdmin):
     list_display_links = ["who"]
     list_filter = [
         SpamFilter,
+        MailProblemFilter,
         "status",
         "kind",
         "budget",
@@ -297,22 +337,37 @@ class DonationEnquiryAdmin(admin.ModelAdmin):
             StatusChange.objects.create(
                 enquiry=obj, from_status=form.initial["status"], to_status=obj.status, changed_by=request.user
             )
+        if change and "is_spam" in form.changed_data and not obj.is_spam:
+            notify_rescued(
+                [obj.pk]
+            )  # the change form saves in a transaction: the e-mail waits for its commit
 
     # Actions.
 
     @admin.action(permissions=["change"], description=_("Mark the selected enquiries as not spam"))
     def mark_not_spam(self, request, queryset):
-        pks = list(queryset.spam().values_list("pk", flat=True))
-        count = DonationEnquiry.objects.filter(pk__in=pks).update(is_spam=False, updated_at=timezone.now())
-        log_change(request, pks, [{"changed": {"fields": ["Suspected spam"]}}])
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d enquiry marked as not spam.", "%(count)d enquiries marked as not spam.", count
+        with transaction.atomic():
+            pks = list(queryset.spam().values_list("pk", flat=True))
+            count = DonationEnquiry.objects.filter(pk__in=pks).update(
+                is_spam=False, updated_at=timezone.now()
             )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+            log_change(request, pks, [{"changed": {"fields": ["Suspected spam"]}}])
+            notified = notify_rescued(pks)
+        message = ngettext(
+            "%(count)d enquiry marked as not spam.", "%(count)d enquiries marked as not spam.", count
+        ) % {"count": count}
+        if notified:
+            message += " " + ngettext(
+                "The fundraising team is e-mailed about %(count)d enquiry, as about a new one.",
+                "The fundraising team is e-mailed about %(count)d enquiries, as about new ones.",
+                notified,
+            ) % {"count": notified}
+        if count:
+            message += " " + _(
+                "No acknowledgement is sent to the people who wrote (it goes out only when an enquiry arrives): "
+                "reply to them yourself."
+            )
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(permissions=["change"], description=_("Mark the selected enquiries as spam"))
     def mark_spam(self, request, queryset):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from media_coverage.admin import MediaMentionInline, mentions_changelist_url, mentions_import_url
+from media_coverage.admin import MediaMentionInline, event_coverage_links
 from safedigital.uploads import CheckedImageFormField
 
 from .models import (
@@ -206,17 +206,14 @@ class EventAdmin(SimpleHistoryAdmin):
     def hero_preview(self, obj):
         return thumbnail(obj.hero_renditions, obj.hero_image_alt)
 
-    @admin.display(description=_("mentions"))
+    @admin.display(description=_("coverage"))
     def coverage_links(self, obj):
         if not obj.pk:
-            return _("Save the event first; then import its media mentions from a monitoring agency's CSV.")
-        return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            mentions_changelist_url(obj),
-            _("All mentions of this event"),
-            mentions_import_url(obj),
-            _("Import mentions from CSV"),
-        )
+            return _(
+                "Save the event first; then import its media mentions from a monitoring agency's CSV and add "
+                "its coverage and social media figures."
+            )
+        return event_coverage_links(obj)
 
     @admin.display(description=_("sessions"), ordering="session_count")
     def n_sessions(self, obj):

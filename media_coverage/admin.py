@@ -4,7 +4,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
@@ -12,15 +12,13 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from events.models import Event
-
 from .forms import MentionConfirmImportForm, MentionImportForm
 from .models import CoverageFigures, MediaMention, Outlet, PlatformFigures, SocialFigures
 from .resources import MediaMentionResource
 
-# The events admin is written apart from this app; autocomplete on the event needs it registered (with
-# search_fields). Until it is, the event is a plain select. The events app's admin is loaded first.
-EVENT_AUTOCOMPLETE = ["event"] if admin.site.is_registered(Event) else []
+# The event is chosen by autocomplete (autocomplete_fields = ["event"]), served by the events app's EventAdmin and
+# its search_fields. That admin registers after this module is imported (events/admin.py imports it), which is
+# fine: autocomplete is resolved when the form is built and checked by `manage.py check`, not at import.
 
 
 def mentions_changelist_url(event):
@@ -30,6 +28,38 @@ def mentions_changelist_url(event):
 
 def mentions_import_url(event):
     return f"{reverse('admin:media_coverage_mediamention_import')}?event={event.pk}"
+
+
+def figures_links(event):
+    """
+    (url, label) for the event's coverage figures and social media figures: their change page when they exist,
+    else their add page with the event chosen. Two small queries; meant for one event's change form.
+    """
+    links = []
+    for model, change_label, add_label in (
+        (CoverageFigures, _("Coverage figures"), _("Add coverage figures")),
+        (SocialFigures, _("Social media figures"), _("Add social media figures")),
+    ):
+        opts = model._meta
+        pk = model.objects.filter(event=event).values_list("pk", flat=True).first()
+        if pk is None:
+            url = f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_add')}?event={event.pk}"
+            links.append((url, add_label))
+        else:
+            links.append(
+                (reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk]), change_label)
+            )
+    return links
+
+
+def event_coverage_links(event):
+    """The path from an event's change form to everything about its coverage, as links separated by dots."""
+    links = [
+        (mentions_changelist_url(event), _("All mentions of this event")),
+        (mentions_import_url(event), _("Import mentions from CSV")),
+        *figures_links(event),
+    ]
+    return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
 class MediaMentionInline(admin.TabularInline):
@@ -81,7 +111,7 @@ class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["outlet", "event"]
     search_fields = ["headline", "outlet__name", "link", "excerpt"]
-    autocomplete_fields = ["outlet", *EVENT_AUTOCOMPLETE]
+    autocomplete_fields = ["outlet", "event"]
     date_hierarchy = "date"
     fields = ["event", "outlet", "headline", "link", "date", "language", "kind", "reach", "excerpt"]
 
@@ -115,6 +145,31 @@ class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
         if import_form is not None:
             initial["event"] = import_form.cleaned_data["event"].pk
         return initial
+
+    def process_import(self, request, **kwargs):
+        """A confirmation whose waiting file is gone (expired or evicted from the cache) asks for the file again."""
+        if (
+            request.method == "POST"
+            and self.has_import_permission(request)
+            and not self.waiting_file_exists(request)
+        ):
+            messages.error(
+                request, _("Nothing was imported: the preview has expired. Upload the file again.")
+            )
+            return HttpResponseRedirect(reverse("admin:media_coverage_mediamention_import"))
+        return super().process_import(request, **kwargs)
+
+    def waiting_file_exists(self, request):
+        name = request.POST.get("import_file_name", "")
+        if not name:
+            return True  # the confirmation form's own validation answers
+        storage = self.get_tmp_storage_class()(
+            name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs()
+        )
+        try:
+            return storage.read() is not None
+        except OSError:
+            return False
 
     def process_result(self, result, request):
         event_id = request.POST.get("event", "")
@@ -153,7 +208,7 @@ class CoverageFiguresAdmin(SimpleHistoryAdmin):
     list_filter = ["reach_shown"]
     list_select_related = ["event"]
     search_fields = ["event__title", "source"]
-    autocomplete_fields = EVENT_AUTOCOMPLETE
+    autocomplete_fields = ["event"]
     fieldsets = [
         (None, {"fields": ["event"]}),
         (_("Reach"), {"fields": ["reported_reach", "source", "source_link", "reach_shown", "summed_reach"]}),
@@ -209,7 +264,7 @@ class SocialFiguresAdmin(SimpleHistoryAdmin):
     list_display = ["event", "hashtags", "total_posts", "maximum_reach", "impressions", "countries_reached"]
     list_select_related = ["event"]
     search_fields = ["event__title", "hashtags"]
-    autocomplete_fields = EVENT_AUTOCOMPLETE
+    autocomplete_fields = ["event"]
     fields = [
         "event",
         "hashtags",

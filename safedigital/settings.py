@@ -252,6 +252,12 @@ DOCUMENT_UPLOAD_MAX_BYTES = env_int("DOCUMENT_UPLOAD_MAX_BYTES", 20 * 1024 * 102
 # CSV import of media mentions (django-import-export): the whole file in one transaction, so a bad row
 # leaves nothing behind, and a ceiling on the file's size and rows.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Between the preview and the confirmation the uploaded file waits in the cache when it is Redis, which every app
+# server shares (the confirmation may reach another server than the preview). The local-memory cache belongs to
+# one process, and gunicorn runs several, so without Redis the file waits in the machine's temporary folder.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = (
+    "import_export.tmp_storages.CacheStorage" if REDIS_URL else "import_export.tmp_storages.TempFolderStorage"
+)
 COVERAGE_IMPORT_MAX_BYTES = env_int("COVERAGE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 COVERAGE_IMPORT_MAX_ROWS = env_int("COVERAGE_IMPORT_MAX_ROWS", 5000)
 

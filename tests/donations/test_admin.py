@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -181,6 +182,21 @@ def test_filters_and_search(client, fundraiser, query, expected):
 
     shown = [enquiry.name for enquiry in response.context["cl"].result_list]
     assert shown == expected
+
+
+def test_filter_for_enquiries_whose_emails_failed(client, fundraiser):
+    DonationEnquiryFactory(name="Bounced", notification_error="Team notification: SMTPException: refused")
+    DonationEnquiryFactory(name="Told", notified_at=timezone.now(), acknowledged_at=timezone.now())
+    DonationEnquiryFactory(name="Spam that bounced", spam=True, notification_error="Acknowledgement: timeout")
+    client.force_login(fundraiser)
+
+    everything = client.get(reverse(CHANGELIST))
+    problems = client.get(reverse(CHANGELIST) + "?mail=problem")
+    spam_problems = client.get(reverse(CHANGELIST) + "?mail=problem&spam=yes")
+
+    assertContains(everything, '<a href="?mail=problem">With an e-mail problem</a>', html=True)
+    assert [enquiry.name for enquiry in problems.context["cl"].result_list] == ["Bounced"]
+    assert [enquiry.name for enquiry in spam_problems.context["cl"].result_list] == ["Spam that bounced"]
 
 
 def test_filter_by_owner_lists_only_owners(client, fundraiser):
@@ -367,6 +383,60 @@ def test_mark_not_spam_brings_an_enquiry_back_into_the_pipeline(client, fundrais
     assertContains(client.get(reverse(CHANGELIST)), "Real after all")
 
 
+def test_mark_not_spam_tells_the_team_after_commit_but_does_not_thank_the_person(
+    client, fundraiser, django_capture_on_commit_callbacks
+):
+    caught = DonationEnquiryFactory(
+        spam=True, organisation="Fundación Horizonte", email="ana@fundacion.example", kind="foundation"
+    )
+    told_before = DonationEnquiryFactory(
+        spam=True, notified_at=timezone.now()
+    )  # marked as spam after the e-mail
+    client.force_login(fundraiser)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = run_action(client, "mark_not_spam", [caught, told_before], query="?spam=yes")
+        assert mail.outbox == []  # nothing goes out before the change is committed
+    for callback in callbacks:
+        callback()
+
+    assert [(message.to, message.reply_to, message.subject) for message in mail.outbox] == [
+        (
+            ["fundraising@safedigital.example"],
+            ["ana@fundacion.example"],
+            "[Safe Digital] New enquiry: Foundation or trust, Fundación Horizonte",
+        )
+    ]
+    assert f"/admin/donations/donationenquiry/{caught.pk}/change/" in mail.outbox[0].body
+    caught.refresh_from_db()
+    assert caught.notified_at is not None
+    assert caught.acknowledged_at is None
+    page = client.get(response["Location"])
+    assertContains(
+        page,
+        "2 enquiries marked as not spam. The fundraising team is e-mailed about 1 enquiry, as about a new one. "
+        "No acknowledgement is sent to the people who wrote (it goes out only when an enquiry arrives): reply "
+        "to them yourself.",
+    )
+
+
+def test_unticking_spam_in_the_form_tells_the_team_too(
+    client, fundraiser, django_capture_on_commit_callbacks
+):
+    caught = DonationEnquiryFactory(spam=True)
+    client.force_login(fundraiser)
+    data = admin_form_data(caught)
+    del data["is_spam"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(change_url(caught), data)
+
+    caught.refresh_from_db()
+    assert caught.is_spam is False
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"]]
+    assert caught.acknowledged_at is None
+
+
 def test_mark_spam_records_who_did_it(client, fundraiser):
     enquiry = DonationEnquiryFactory()
     client.force_login(fundraiser)
@@ -419,7 +489,15 @@ def test_csv_export_of_the_selection_escapes_formulas(client, fundraiser):
         ("@cmd", "'@cmd"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("\nx", "'\nx"),
+        (" =1+1", "' =1+1"),
+        ("\n=cmd", "'\n=cmd"),
+        ("  @SUM(A1)", "'  @SUM(A1)"),
+        ("\u00a0-2", "'\u00a0-2"),
+        (" +1", "' +1"),
         ("Plain", "Plain"),
+        (" Plain", " Plain"),
+        ("a =b", "a =b"),
         ("a=b", "a=b"),
         (None, ""),
         (42, "42"),

@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 
 from donations.emails import send_enquiry_emails
 from donations.models import DonationEnquiry
@@ -258,3 +259,85 @@ def test_no_recipients_configured_is_recorded(settings):
         enquiry.notification_error == "Team notification: no recipients are configured (FUNDRAISING_EMAILS)."
     )
     assert [message.to for message in mail.outbox] == [[enquiry.email]]
+
+
+# The cost of sending.
+
+
+class RecordingBackend(locmem.EmailBackend):
+    """The test outbox, remembering each connection opened and the subjects sent through it."""
+
+    connections = []
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.is_open = False
+        self.sent = []
+
+    def open(self):
+        if self.is_open:
+            return False
+        self.is_open = True
+        self.sent = []
+        RecordingBackend.connections.append(self.sent)
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        if not self.is_open:
+            self.open()  # as the SMTP backend does: a connection of its own, closed straight after
+            try:
+                return self.send_messages(messages)
+            finally:
+                self.close()
+        if RecordingBackend.fail_next:
+            RecordingBackend.fail_next = False
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        self.sent.extend(message.subject for message in messages)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def recording_mailer(settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RecordingBackend"}}
+    RecordingBackend.connections = []
+    RecordingBackend.fail_next = False
+    return RecordingBackend
+
+
+def test_both_emails_go_through_one_connection_to_the_mail_server(recording_mailer):
+    enquiry = DonationEnquiryFactory(organisation="Fundación Horizonte")
+
+    send_enquiry_emails(enquiry.pk)
+
+    assert recording_mailer.connections == [
+        [
+            "[Safe Digital] New enquiry: Foundation or trust, Fundación Horizonte",
+            "Thank you for getting in touch with Safe Digital",
+        ]
+    ]
+
+
+def test_after_a_failure_the_next_email_opens_a_new_connection(recording_mailer):
+    enquiry = DonationEnquiryFactory()
+    recording_mailer.fail_next = True
+
+    send_enquiry_emails(enquiry.pk)
+
+    assert recording_mailer.connections == [[], ["Thank you for getting in touch with Safe Digital"]]
+    enquiry.refresh_from_db()
+    assert enquiry.notification_error == (
+        "Team notification: SMTPServerDisconnected: Connection unexpectedly closed"
+    )
+    assert enquiry.acknowledged_at is not None
+
+
+def test_sending_reads_the_enquiry_and_its_event_in_one_query(django_assert_num_queries):
+    enquiry = DonationEnquiryFactory(event=EventFactory(title="Safe Digital Futures for Children"))
+
+    with django_assert_num_queries(2):  # the enquiry with its event, then what was sent
+        send_enquiry_emails(enquiry.pk)
+
+    assert "Event: Safe Digital Futures for Children" in mail.outbox[0].body

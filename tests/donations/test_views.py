@@ -478,6 +478,39 @@ def test_privacy_notice_states_the_retention_periods_from_settings(client, setti
     assert '<a href="mailto:privacy@safedigital.example">privacy@safedigital.example</a>' in content
 
 
+def retention_items(response):
+    """The points under "How long we keep it", as the visitor reads them."""
+    section = response.content.decode().split('id="retention"', 1)[1].split("</ul>", 1)[0]
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", item).split())
+        for item in re.findall(r"<li>(.*?)</li>", section, re.S)
+    ]
+
+
+def test_privacy_notice_says_open_enquiries_are_kept_until_they_end(client, settings):
+    """As apply_retention does: open and committed enquiries are never erased automatically (test_retention.py)."""
+    settings.DONATION_RETENTION_DAYS = 730
+    settings.DONATION_SPAM_RETENTION_DAYS = 30
+
+    english = retention_items(client.get(reverse("donations:privacy")))
+    spanish = retention_items(client.get(reverse("donations:privacy"), HTTP_ACCEPT_LANGUAGE="es"))
+
+    assert english[:2] == [
+        "While your enquiry is open (from when you write, while we are in touch and discussing it, and after you "
+        "have told us you will support us), we keep your details for as long as it stays open, so that we can "
+        "keep talking with you. Nothing is erased automatically until you decide not to go ahead or we close the "
+        "enquiry; from then on, the period below applies. You can ask us to erase your details at any time (see "
+        "“Your rights”).",
+        "When our conversation ends (you decide not to go ahead, or we close the enquiry), we erase your personal "
+        "details 730 days after the last change to it. We keep only figures that do not identify you, such as "
+        "the kind of support and the country.",
+    ]
+    assert spanish[0].startswith(
+        "Mientras su consulta está abierta (desde que nos escribe, mientras estamos en contacto y la conversamos, "
+        "y después de que nos dice que nos apoyará), guardamos sus datos todo el tiempo que siga abierta"
+    )
+
+
 def test_thank_you_page_says_what_happens_next(client):
     content = client.get(reverse("donations:thanks")).content.decode()
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -8,6 +9,7 @@ from django.urls import reverse
 from events.models import Event, EventPartner, Gallery, HeadlineFigure, Photo, Speaker
 from tests.factories import (
     CountryPledgeFactory,
+    CoverageFiguresFactory,
     EventFactory,
     GalleryFactory,
     OrganisationFactory,
@@ -15,6 +17,7 @@ from tests.factories import (
     PhotoFactory,
     ResourceFactory,
     SessionFactory,
+    SocialFiguresFactory,
     SpeakerFactory,
     ThemeFactory,
     VideoFactory,
@@ -445,3 +448,40 @@ def test_admin_asks_for_the_consent_date_of_an_anonymous_speaker_beside_the_fiel
 
     assert response.status_code == 302
     assert Speaker.objects.get().consent_date == datetime.date(2024, 10, 1)
+
+
+def coverage_field(admin_client, event):
+    """The links in the change form's "Media coverage" fieldset."""
+    content = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    field = re.search(r'<div class="readonly">(.*?)</div>', content.split("field-coverage_links", 1)[1], re.S)
+    return re.findall(r'<a href="([^"]+)">([^<]+)</a>', field.group(1))
+
+
+def test_coverage_links_add_the_figures_for_this_event_when_there_are_none(admin_client):
+    event = EventFactory(title="Bogotá 2024")
+
+    links = coverage_field(admin_client, event)
+
+    assert links == [
+        (f"/admin/media_coverage/mediamention/?event__id__exact={event.pk}", "All mentions of this event"),
+        (f"/admin/media_coverage/mediamention/import/?event={event.pk}", "Import mentions from CSV"),
+        (f"/admin/media_coverage/coveragefigures/add/?event={event.pk}", "Add coverage figures"),
+        (f"/admin/media_coverage/socialfigures/add/?event={event.pk}", "Add social media figures"),
+    ]
+    # The add form opens with the event already chosen.
+    add_form = admin_client.get(links[2][0]).content.decode()
+    assert f'<option value="{event.pk}" selected>Bogotá 2024</option>' in add_form
+
+
+def test_coverage_links_open_the_figures_the_event_has(admin_client):
+    event = EventFactory()
+    coverage = CoverageFiguresFactory(event=event)
+    social = SocialFiguresFactory(event=event)
+    CoverageFiguresFactory()  # another event's figures are not linked
+
+    links = coverage_field(admin_client, event)
+
+    assert links[2:] == [
+        (f"/admin/media_coverage/coveragefigures/{coverage.pk}/change/", "Coverage figures"),
+        (f"/admin/media_coverage/socialfigures/{social.pk}/change/", "Social media figures"),
+    ]

@@ -8,15 +8,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.models import Event, HeadlineFigure
+from media_coverage.models import Outlet, PlatformFigures
 from tests.factories import (
     CountryPledgeFactory,
+    CoverageFiguresFactory,
     EventFactory,
     GalleryFactory,
     HeadlineFigureFactory,
+    MediaMentionFactory,
+    OutletFactory,
     ParticipationFactory,
     PhotoFactory,
+    PlatformFiguresFactory,
     ResourceFactory,
     SessionFactory,
+    SocialFiguresFactory,
     SpeakerFactory,
     ThemeFactory,
     VideoFactory,
@@ -88,3 +94,39 @@ def test_highlights_page_stays_within_its_query_budget(client):
     event = build_event(6, "budget")
 
     assert count_queries(client, event.get_absolute_url()) <= 16
+
+
+def build_covered_event(mentions, slug):
+    """A published event with `mentions` media mentions (every medium, named and placeholder outlets), its
+    coverage figures and its social figures with two platforms."""
+    event = build_event(2, slug)
+    media = list(Outlet.Medium.values)
+    for number in range(mentions):
+        medium = media[number % len(media)]
+        if number % 3 == 0:
+            outlet = OutletFactory(medium=medium, placeholder_outlet=True)
+        else:
+            outlet = OutletFactory(name=f"{slug} outlet {number}", medium=medium)
+        MediaMentionFactory(event=event, outlet=outlet, reach=1_000 * (number + 1))
+    CoverageFiguresFactory(event=event)
+    social = SocialFiguresFactory(event=event)
+    PlatformFiguresFactory(social=social, platform=PlatformFigures.Platform.X, impressions=46_514)
+    PlatformFiguresFactory(
+        social=social, platform=PlatformFigures.Platform.LINKEDIN, impressions_uplift_percent=82
+    )
+    return event
+
+
+def test_highlights_page_query_count_does_not_grow_with_the_media_mentions(client):
+    few = build_covered_event(3, "few-mentions")
+    many = build_covered_event(30, "many-mentions")
+
+    few_page = client.get(few.get_absolute_url())
+    many_page = client.get(many.get_absolute_url())
+    # Both pages show their coverage and social sections, so the count covers them.
+    for page, outlets in ((few_page, "3 outlets"), (many_page, "30 outlets")):
+        content = page.content.decode()
+        assert f"<p>Covered by {outlets}.</p>" in content
+        assert '<h2 id="social-media-heading">Social media</h2>' in content
+
+    assert count_queries(client, many.get_absolute_url()) == count_queries(client, few.get_absolute_url())

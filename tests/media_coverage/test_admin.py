@@ -95,6 +95,19 @@ def test_mention_changelist_queries_do_not_grow_with_the_rows(admin_client):
     assert counts[0] == counts[1]
 
 
+@pytest.mark.parametrize(
+    "model_name", ["mediamention", "coveragefigures", "socialfigures"], ids=["mention", "coverage", "social"]
+)
+def test_the_event_is_chosen_by_autocomplete(admin_client, model_name):
+    content = admin_client.get(reverse(f"admin:media_coverage_{model_name}_add")).content.decode()
+
+    select = re.search(r'<select name="event"[^>]*>', content).group(0)
+    assert 'class="admin-autocomplete"' in select
+    assert 'data-ajax--url="/admin/autocomplete/"' in select
+    assert 'data-model-name="' + model_name + '"' in select
+    assert 'data-field-name="event"' in select
+
+
 def test_outlet_changelist_counts_mentions_in_one_query(admin_client):
     semana = OutletFactory(name="Semana")
     MediaMentionFactory.create_batch(2, outlet=semana)

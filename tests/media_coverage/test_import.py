@@ -1,8 +1,13 @@
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
+from import_export.tmp_storages import CacheStorage
 
 from media_coverage.models import MediaMention, Outlet
 from tests.factories import EventFactory, MediaMentionFactory, OutletFactory
@@ -95,6 +100,48 @@ def test_a_good_file_is_previewed_then_imported(staff, event):
         ("EL TIEMPO", "print"),
         ("Semana", "digital"),
     ]
+
+
+def test_the_file_waits_in_the_shared_cache_between_the_preview_and_the_confirmation(staff, event, settings):
+    """With Redis (REDIS_URL), any app server can confirm what another one previewed."""
+    settings.IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+
+    preview = upload(staff, event, GOOD_CSV)
+
+    name = preview.context["confirm_form"].initial["import_file_name"]
+    assert cache.get(CacheStorage.CACHE_PREFIX + name) == GOOD_CSV.encode()
+    assert not (Path(tempfile.gettempdir()) / name).exists()
+
+    done = confirm(staff, preview)
+
+    assert (
+        "Import finished: 3 new, 0 updated, 0 deleted and 0 skipped media mentions." in done.content.decode()
+    )
+    assert [headline for _outlet, _medium, headline, *_rest in mentions_of(event)] == [
+        "Entrevista con los coanfitriones",
+        "Colombia lidera la protección infantil en línea",
+        "Ministros se reúnen en Bogotá",
+    ]
+    assert cache.get(CacheStorage.CACHE_PREFIX + name) is None  # the waiting file is removed
+
+
+@pytest.mark.parametrize(
+    "storage", ["import_export.tmp_storages.CacheStorage", "import_export.tmp_storages.TempFolderStorage"]
+)
+def test_a_confirmation_whose_file_has_expired_asks_for_the_file_again(staff, event, settings, storage):
+    settings.IMPORT_EXPORT_TMP_STORAGE_CLASS = storage
+    preview = upload(staff, event, GOOD_CSV)
+    name = preview.context["confirm_form"].initial["import_file_name"]
+    cache.delete(CacheStorage.CACHE_PREFIX + name)  # expired, evicted, or on another server's disk
+    Path(tempfile.gettempdir(), name).unlink(missing_ok=True)
+
+    done = confirm(staff, preview)
+
+    assert done.redirect_chain == [(reverse(IMPORT_URL), 302)]
+    assert [str(message) for message in done.context["messages"]] == [
+        "Nothing was imported: the preview has expired. Upload the file again."
+    ]
+    assert MediaMention.objects.count() == 0
 
 
 def test_bad_rows_are_each_reported_in_plain_words_and_nothing_is_written(staff, event):
@@ -249,8 +296,17 @@ def test_too_many_rows_are_refused_with_a_message(staff, event, settings):
             "This file is not CSV text in UTF-8 (a spreadsheet file perhaps). "
             "Save it from the spreadsheet as “CSV UTF-8” and upload that.",
         ),
-        ("outlet,headline\nSemana,Título\n".encode("latin-1"), None),
-        (b"", None),
+        (
+            "outlet,headline\nSemana,Título\n".encode("latin-1"),
+            "This file is not CSV text in UTF-8 (a spreadsheet file perhaps). "
+            "Save it from the spreadsheet as “CSV UTF-8” and upload that.",
+        ),
+        (b"", "The submitted file is empty."),
+        (
+            b"\n\n",
+            "The file is empty. Its first line names the columns: "
+            "outlet, headline, link, date, medium, language, reach.",
+        ),
         (
             b"outlet,headline,link,date,medium,language,reach\n",
             "The file has column names but no rows under them.",
@@ -267,7 +323,7 @@ def test_too_many_rows_are_refused_with_a_message(staff, event, settings):
             "A value with a comma in it must be in double quotes.",
         ),
     ],
-    ids=["xlsx", "latin-1", "empty", "header-only", "wrong-columns", "ragged"],
+    ids=["xlsx", "latin-1", "empty", "blank-lines", "header-only", "wrong-columns", "ragged"],
 )
 def test_malformed_files_are_refused_with_a_message(staff, event, content, message):
     response = staff.post(
@@ -275,10 +331,8 @@ def test_malformed_files_are_refused_with_a_message(staff, event, content, messa
         {"event": event.pk, "format": "0", "import_file": SimpleUploadedFile("m.csv", content, "text/csv")},
     )
 
-    errors = response.context["form"].errors["import_file"]
-    assert len(errors) == 1
-    if message:
-        assert errors == [message]
+    assert response.context["form"].errors["import_file"] == [message]
+    assert escape(message) in response.content.decode()  # shown beside the file field
     assert "confirm_form" not in response.context
     assert MediaMention.objects.count() == 0
 

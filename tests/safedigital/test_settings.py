@@ -94,3 +94,22 @@ def test_media_storage_options_that_are_not_json_are_refused():
 
     assert result.returncode != 0
     assert "MEDIA_STORAGE_OPTIONS must be JSON" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "storage"),
+    [
+        ("redis://127.0.0.1:6379/0", "import_export.tmp_storages.CacheStorage"),
+        ("", "import_export.tmp_storages.TempFolderStorage"),
+    ],
+    ids=["redis", "local-memory-cache"],
+)
+def test_the_csv_import_keeps_its_preview_where_every_worker_can_read_it(redis_url, storage):
+    """In Redis, shared by every app server; without it, in the temporary folder every gunicorn worker shares."""
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)",
+        REDIS_URL=redis_url,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == storage
