@@ -196,7 +196,13 @@ class EventAdmin(SimpleHistoryAdmin):
     readonly_fields = ["hero_preview", "coverage_links"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(session_count=Count("sessions"))
+        # Counting groups the rows, which drops Meta.ordering: keep it, so autocomplete pages are stable.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(session_count=Count("sessions"))
+            .order_by(*Event._meta.ordering)
+        )
 
     @admin.display(description=_("image"))
     def thumb(self, obj):
@@ -243,7 +249,12 @@ class SessionAdmin(SimpleHistoryAdmin):
     inlines = [ParticipationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(participant_count=Count("participations"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(participant_count=Count("participations"))
+            .order_by(*Session._meta.ordering)
+        )
 
     @admin.display(description=_("participants"), ordering="participant_count")
     def n_participants(self, obj):
