@@ -1,8 +1,9 @@
 """
 Headline figures: what staff typed on the event, and what is counted from the records, in one place.
 
-The counts read the event's sessions, participations and pledges through their related managers, so an
-event loaded with `Event.objects.with_programme()` is counted without another query.
+The counts read the event's sessions and participations through their related managers, and its pledges
+through them too unless the caller passes the list it already has, so an event loaded with
+`Event.objects.with_programme()` (or `with_figures()`) is counted without another query.
 """
 
 from django.apps import apps
@@ -19,14 +20,14 @@ def speakers_of(event):
     return list(speakers.values())
 
 
-def countries_of(event):
+def countries_of(event, pledges):
     """Countries represented: those of the event's speakers and of the pledges made there."""
     codes = {speaker.country.code for speaker in speakers_of(event) if speaker.country}
-    codes |= {pledge.country.code for pledge in event.pledges.all()}
+    codes |= {pledge.country.code for pledge in pledges}
     return codes
 
 
-def media_reach(event):
+def media_reach(event, pledges):
     """The reach shown for the event's media coverage, or None when there is none."""
     if not apps.is_installed("media_coverage"):
         return None
@@ -36,21 +37,24 @@ def media_reach(event):
 
 
 COMPUTED = {
-    HeadlineFigure.Source.ATTENDEES: lambda event: event.attendees_in_person,
-    HeadlineFigure.Source.GLOBAL_AUDIENCE: lambda event: event.global_audience,
-    HeadlineFigure.Source.COUNTRIES: lambda event: len(countries_of(event)),
-    HeadlineFigure.Source.SPEAKERS: lambda event: len(speakers_of(event)),
-    HeadlineFigure.Source.SESSIONS: lambda event: len(event.sessions.all()),
-    HeadlineFigure.Source.PLEDGES: lambda event: len(event.pledges.all()),
+    HeadlineFigure.Source.ATTENDEES: lambda event, pledges: event.attendees_in_person,
+    HeadlineFigure.Source.GLOBAL_AUDIENCE: lambda event, pledges: event.global_audience,
+    HeadlineFigure.Source.COUNTRIES: lambda event, pledges: len(countries_of(event, pledges)),
+    HeadlineFigure.Source.SPEAKERS: lambda event, pledges: len(speakers_of(event)),
+    HeadlineFigure.Source.SESSIONS: lambda event, pledges: len(event.sessions.all()),
+    HeadlineFigure.Source.PLEDGES: lambda event, pledges: len(pledges),
     HeadlineFigure.Source.MEDIA_REACH: media_reach,
 }
 
 
-def figures_for(event, coverage=None):
+def figures_for(event, coverage=None, pledges=None):
     """
     The event's visible figures, in order, as dicts of label, value, suffix and source; empty ones left out.
-    `coverage`, when the caller already has the event's media coverage, gives the media reach without a query.
+    `coverage`, when the caller already has the event's media coverage, gives the media reach without a query;
+    `pledges`, the pledges made at the event when the caller has them (else `event.pledges.all()`).
     """
+    if pledges is None:
+        pledges = event.pledges.all()
     result = []
     for figure in event.figures.all():
         if figure.hidden:
@@ -58,7 +62,7 @@ def figures_for(event, coverage=None):
         if figure.source == HeadlineFigure.Source.MEDIA_REACH and coverage is not None:
             value = coverage.reach
         else:
-            value = COMPUTED[figure.source](event)
+            value = COMPUTED[figure.source](event, pledges)
         if value:
             result.append(
                 {"label": figure.label, "value": value, "suffix": figure.suffix, "source": figure.source}

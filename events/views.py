@@ -132,8 +132,9 @@ class EventDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         event = self.object
         sessions = list(event.sessions.all())
+        pledges, parent_pledges, galleries = event.pledges_and_galleries()
         context["coverage"] = coverage_for(event)
-        context["figures"] = figures_for(event, coverage=context["coverage"])
+        context["figures"] = figures_for(event, coverage=context["coverage"], pledges=pledges)
         context["sessions"] = sessions
         context["call_to_action"] = next(
             (resource for resource in event.resources.all() if resource.kind == resource.Kind.CALL_TO_ACTION),
@@ -141,13 +142,11 @@ class EventDetailView(DetailView):
         )
         context["films"] = [video for video in event.videos.all() if video.kind != video.Kind.INTERVIEW]
         context["interviews"] = [video for video in event.videos.all() if video.kind == video.Kind.INTERVIEW]
-        context["galleries"] = [gallery for gallery in event.galleries.all() if gallery.photos.all()]
+        context["galleries"] = galleries
         # The event this one fed into, only when the public may see it: a draft parent's title is not shown.
         context["public_parent"] = event.parent if event.parent and event.parent.is_public else None
-        context["pledges"] = by_country_name(event.pledges.all())
-        context["parent_pledges"] = (
-            by_country_name(event.parent.pledges.all()) if context["public_parent"] else []
-        )
+        context["pledges"] = by_country_name(pledges)
+        context["parent_pledges"] = by_country_name(parent_pledges)
         context["is_preview"] = not event.is_public
         return context
 
