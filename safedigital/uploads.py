@@ -16,22 +16,58 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+# A name's suffix is believed only when code (not a person) saves a file whose content is out of reach.
+IMAGE_SUFFIXES = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png", ".webp": ".webp"}
 RENDITION_WIDTHS = (320, 640, 1024, 1600)
 
 
 @deconstructible
 class RandomName:
-    """upload_to that keeps only a random name (and the extension the content proves), inside `folder`."""
+    """
+    upload_to that keeps only a random name inside `folder`, with the suffix the content proves: .pdf for a
+    document field (checked by validate_pdf), the format Pillow reads for an image, none for anything else.
+    The uploaded name's own suffix is never trusted: report.html holding a PDF is stored as <random>.pdf.
+    """
 
     def __init__(self, folder):
         self.folder = folder
 
     def __call__(self, instance, filename):
-        suffix = PurePath(filename).suffix.lower()[:6]
-        return f"{self.folder}/{secrets.token_hex(12)}{suffix}"
+        return f"{self.folder}/{secrets.token_hex(12)}{self.suffix(instance, filename)}"
 
     def __eq__(self, other):
         return isinstance(other, RandomName) and other.folder == self.folder
+
+    def suffix(self, instance, filename):
+        field = next(
+            (
+                field
+                for field in instance._meta.concrete_fields
+                if isinstance(field, models.FileField) and field.upload_to == self
+            ),
+            None,
+        )
+        if field is not None and validate_pdf in field.validators:
+            return ".pdf"
+        # A new upload waits, unsaved, on the instance (FileField.pre_save saves it through this name).
+        field_file = getattr(instance, field.attname) if field is not None else None
+        if field_file is not None and not field_file._committed and field_file._file is not None:
+            return image_suffix(field_file._file)
+        # Code called FieldFile.save(name, content): CheckedImageField has named it after its content already.
+        return IMAGE_SUFFIXES.get(PurePath(filename).suffix.lower(), "")
+
+
+def image_suffix(upload):
+    """.jpg, .png or .webp for what Pillow reads in `upload`; "" when it is none of them."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            return IMAGE_FORMATS.get(image.format, "")
+    except Exception:
+        return ""
+    finally:
+        upload.seek(position)
 
 
 def _size_of(upload):

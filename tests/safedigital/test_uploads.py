@@ -5,11 +5,15 @@ import struct
 import zlib
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from django.urls import reverse
+from django.views.static import serve
 from PIL import Image
 
-from events.models import Photo, Resource
+from events.models import Photo, Resource, Speaker
+from media_coverage.models import Outlet
 from tests.factories import EventFactory, GalleryFactory, image_file
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +88,58 @@ def test_bad_images_are_refused_with_a_clear_message(admin_client, name):
     assert not Photo.objects.exists()
 
 
+def speaker_form(upload):
+    return {
+        "full_name": "Ana Pérez",
+        "role_title": "Director",
+        "organisation": "",
+        "country": "CO",
+        "bio": "",
+        "identity": "full",
+        "first_name": "",
+        "anonymous_descriptor": "",
+        "consent_date": "",
+        "photo": upload,
+        "photo_alt": "Ana Pérez speaking",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sent_name", "image_format", "suffix"),
+    [("portrait.pdf", "PNG", ".png"), ("portrait.png", "JPEG", ".jpg"), ("portrait.jpg", "WEBP", ".webp")],
+)
+def test_stored_image_suffix_comes_from_the_content_not_the_name(
+    admin_client, sent_name, image_format, suffix
+):
+    response = admin_client.post(
+        reverse("admin:events_speaker_add"),
+        speaker_form(SimpleUploadedFile(sent_name, image_bytes(image_format))),
+    )
+
+    assert response.status_code == 302
+    name = Speaker.objects.get().photo.name
+    assert name.startswith("speakers/")
+    assert name.endswith(suffix)
+    assert "portrait" not in name
+
+
+def test_outlet_logo_suffix_comes_from_the_content_not_the_name(admin_client):
+    response = admin_client.post(
+        reverse("admin:media_coverage_outlet_add"),
+        {
+            "name": "El Tiempo",
+            "medium": "print",
+            "country": "CO",
+            "description": "",
+            "website": "",
+            "logo": SimpleUploadedFile("logo.pdf", image_bytes("PNG")),
+        },
+    )
+
+    assert response.status_code == 302
+    assert Outlet.objects.get().logo.name.endswith(".png")
+
+
 def test_oversized_image_is_refused(admin_client, settings):
     settings.IMAGE_UPLOAD_MAX_BYTES = 500
     gallery = GalleryFactory()
@@ -115,8 +171,6 @@ def test_good_image_gets_a_random_name_and_metadata_free_renditions(admin_client
     photo = Photo.objects.get()
     assert "maria" not in photo.image.name
     assert photo.image.name.startswith("photos/") and photo.image.name.endswith(".jpg")
-    from django.core.files.storage import default_storage
-
     for _width, name in photo.renditions["jpeg"] + photo.renditions["webp"]:
         with default_storage.open(name) as handle, Image.open(handle) as rendition:
             assert not rendition.getexif()
@@ -133,6 +187,29 @@ def resource_form(event, upload):
         "file": upload,
         "url": "",
     }
+
+
+def pdf_with_html_inside():
+    """Starts with %PDF- and ends with %%EOF, but is a web page after its first kilobyte."""
+    return b"%PDF-1.4\n%" + b"x" * 1100 + b"\n<html><body><script>alert(1)</script></body></html>\n%%EOF\n"
+
+
+def test_pdf_named_html_is_stored_and_served_as_a_pdf(admin_client, settings):
+    event = EventFactory()
+
+    response = admin_client.post(
+        reverse("admin:events_resource_add"),
+        resource_form(
+            event, SimpleUploadedFile("report.html", pdf_with_html_inside(), content_type="text/html")
+        ),
+    )
+
+    assert response.status_code == 302
+    resource = Resource.objects.get()
+    assert resource.file.name.startswith("resources/")
+    assert resource.file.name.endswith(".pdf")
+    served = serve(RequestFactory().get(resource.file.url), resource.file.name, settings.MEDIA_ROOT)
+    assert served["Content-Type"] == "application/pdf"
 
 
 def test_pdf_resources_are_checked_by_content(admin_client):
