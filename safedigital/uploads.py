@@ -19,6 +19,7 @@ IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 # A name's suffix is believed only when code (not a person) saves a file whose content is out of reach.
 IMAGE_SUFFIXES = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png", ".webp": ".webp"}
 RENDITION_WIDTHS = (320, 640, 1024, 1600)
+BYTE_ORDER_MARK_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
 
 
 @deconstructible
@@ -90,6 +91,11 @@ def validate_image(upload):
     )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
+        upload.seek(0)
+        if upload.read(1024).lstrip(BYTE_ORDER_MARK_AND_SPACE).lower().startswith((b"<svg", b"<?xml")):
+            raise ValidationError(
+                _("SVG images are not accepted; upload a JPEG, PNG or WebP image."), code="image_svg"
+            )
         upload.seek(0)
         with Image.open(upload) as image:
             image_format = image.format

@@ -41,12 +41,19 @@ def image_bytes(image_format="JPEG", size=(40, 30)):
     return buffer.getvalue()
 
 
+SVG_REFUSED = "SVG images are not accepted; upload a JPEG, PNG or WebP image."
+
+
 BAD_IMAGES = {
     "truncated": (image_bytes()[:200], "This file is not a complete JPEG, PNG or WebP image."),
     "bomb": (png_bomb(), "the limit is 40 million pixels"),
     "svg-with-script": (
         b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-        "This file is not a complete JPEG, PNG or WebP image.",
+        SVG_REFUSED,
+    ),
+    "svg-with-xml-declaration": (
+        b'\xef\xbb\xbf\n<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>',
+        SVG_REFUSED,
     ),
     "gif": (image_bytes("GIF"), "Upload a JPEG, PNG or WebP image (this file is GIF)."),
     "polyglot": (b"%PDF-1.4\n" + image_bytes(), "This file is not a complete JPEG, PNG or WebP image."),
