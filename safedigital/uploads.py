@@ -19,6 +19,8 @@ IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 # A name's suffix is believed only when code (not a person) saves a file whose content is out of reach.
 IMAGE_SUFFIXES = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png", ".webp": ".webp"}
 RENDITION_WIDTHS = (320, 640, 1024, 1600)
+# What a document's first kilobyte must not hold: a browser that sniffs it would render a web page.
+MARKUP_IN_DOCUMENT = (b"<html", b"<script", b"<!doctype")
 BYTE_ORDER_MARK_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
 
 
@@ -134,7 +136,10 @@ def validate_image(upload):
 
 
 def validate_pdf(upload):
-    """A PDF by its content (it starts with %PDF- and ends with %%EOF), within the size limit."""
+    """
+    A PDF by its content (it starts with %PDF- and ends with %%EOF, and its first kilobyte holds no web page
+    markup), within the size limit.
+    """
     _check_size(
         upload,
         settings.DOCUMENT_UPLOAD_MAX_BYTES,
@@ -150,6 +155,11 @@ def validate_pdf(upload):
         upload.seek(position)
     if not head.startswith(b"%PDF-") or b"%%EOF" not in tail:
         raise ValidationError(_("Upload a PDF document; this file is not a PDF."), code="document_format")
+    if any(marker in head.lower() for marker in MARKUP_IN_DOCUMENT):
+        raise ValidationError(
+            _("This PDF contains web page code (HTML or script) at its start; upload a plain PDF document."),
+            code="document_markup",
+        )
 
 
 def make_renditions(field_file, folder="renditions"):

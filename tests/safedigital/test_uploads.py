@@ -219,6 +219,21 @@ def test_pdf_named_html_is_stored_and_served_as_a_pdf(admin_client, settings):
     assert served["Content-Type"] == "application/pdf"
 
 
+@pytest.mark.parametrize("marker", [b"<html>", b"<SCRIPT>alert(1)</SCRIPT>", b"<!DOCTYPE html>"])
+def test_pdf_with_web_page_code_at_its_start_is_refused(admin_client, marker):
+    event = EventFactory()
+
+    response = admin_client.post(
+        reverse("admin:events_resource_add"),
+        resource_form(event, SimpleUploadedFile("report.pdf", b"%PDF-1.4\n" + marker + b"\n%%EOF\n")),
+    )
+
+    assert response.context["adminform"].form.errors["file"] == [
+        "This PDF contains web page code (HTML or script) at its start; upload a plain PDF document."
+    ]
+    assert not Resource.objects.exists()
+
+
 def test_pdf_resources_are_checked_by_content(admin_client):
     event = EventFactory()
 
