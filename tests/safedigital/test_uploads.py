@@ -14,7 +14,7 @@ from PIL import Image
 
 from events.models import Photo, Resource, Speaker
 from media_coverage.models import Outlet
-from tests.factories import EventFactory, GalleryFactory, image_file
+from tests.factories import EventFactory, GalleryFactory, SpeakerFactory, image_file
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +35,23 @@ def png_bomb(width=30000, height=30000):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
 
 
-def image_bytes(image_format="JPEG", size=(40, 30)):
+def image_bytes(image_format="JPEG", size=(40, 30), **options):
     buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 10, 10)).save(buffer, image_format)
+    Image.new("RGB", size, (200, 10, 10)).save(buffer, image_format, **options)
     return buffer.getvalue()
 
 
+def gps_exif(orientation=None):
+    """EXIF with a GPS position (a child's location must not leak), and an orientation when given."""
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (4.0, 35.0, 0.0), 3: "W", 4: (74.0, 4.0, 0.0)}
+    if orientation:
+        exif[0x0112] = orientation
+    return exif
+
+
 SVG_REFUSED = "SVG images are not accepted; upload a JPEG, PNG or WebP image."
+SCRIPT_PAYLOAD = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 
 BAD_IMAGES = {
@@ -56,7 +66,7 @@ BAD_IMAGES = {
         SVG_REFUSED,
     ),
     "gif": (image_bytes("GIF"), "Upload a JPEG, PNG or WebP image (this file is GIF)."),
-    "polyglot": (b"%PDF-1.4\n" + image_bytes(), "This file is not a complete JPEG, PNG or WebP image."),
+    "pdf": (b"%PDF-1.4\n" + image_bytes(), "This file is not a complete JPEG, PNG or WebP image."),
 }
 
 
@@ -93,6 +103,104 @@ def test_bad_images_are_refused_with_a_clear_message(admin_client, name):
     errors = response.context["inline_admin_formsets"][0].formset.errors[0]["image"]
     assert any(message in error for error in errors), errors
     assert not Photo.objects.exists()
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG"])
+def test_image_with_a_web_page_appended_is_stored_without_it_and_without_location(admin_client, image_format):
+    gallery = GalleryFactory()
+    polyglot = image_bytes(image_format, size=(80, 60), exif=gps_exif()) + SCRIPT_PAYLOAD
+    with Image.open(io.BytesIO(polyglot)) as sent:  # the payload rides on an image Pillow reads whole
+        sent.load()
+        assert sent.getexif().get_ifd(0x8825)
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("photo.jpg", polyglot, content_type="image/jpeg")),
+    )
+
+    assert response.status_code == 302
+    stored = Photo.objects.get().image
+    with default_storage.open(stored.name) as handle:
+        content = handle.read()
+    assert b"<script" not in content
+    assert b"<html" not in content
+    with Image.open(io.BytesIO(content)) as image:
+        assert image.format == image_format
+        assert image.size == (80, 60)
+        assert not image.getexif()
+        assert not image.getexif().get_ifd(0x8825)
+        assert "exif" not in image.info
+
+
+def test_stored_image_keeps_no_metadata(admin_client):
+    from PIL import ImageCms
+
+    gallery = GalleryFactory()
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    photo = image_bytes(
+        "JPEG",
+        exif=gps_exif(),
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>4,35N</exif:GPSLatitude></x:xmpmeta>',
+        comment=b"Maria, 8, at her school in Bogota",
+        icc_profile=profile,
+    )
+
+    admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("photo.jpg", photo, content_type="image/jpeg")),
+    )
+
+    with default_storage.open(Photo.objects.get().image.name) as handle:
+        content = handle.read()
+    assert b"Maria" not in content
+    assert b"GPSLatitude" not in content
+    with Image.open(io.BytesIO(content)) as image:
+        assert not {"exif", "xmp", "comment", "icc_profile"} & set(image.info)
+
+
+def test_image_is_stored_upright_as_its_exif_orientation_says(admin_client):
+    gallery = GalleryFactory()
+    sideways = image_bytes("JPEG", size=(80, 60), exif=gps_exif(orientation=6))  # "rotate 90° to show"
+
+    admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("photo.jpg", sideways, content_type="image/jpeg")),
+    )
+
+    photo = Photo.objects.get()
+    with default_storage.open(photo.image.name) as handle, Image.open(handle) as image:
+        assert image.size == (60, 80)
+        assert not image.getexif()
+    assert photo.renditions["width"] == 60
+    assert photo.renditions["height"] == 80
+
+
+def test_png_transparency_survives_reencoding(admin_client):
+    gallery = GalleryFactory()
+    buffer = io.BytesIO()
+    Image.new("RGBA", (20, 20), (0, 0, 0, 0)).save(buffer, "PNG")
+
+    admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")),
+    )
+
+    with default_storage.open(Photo.objects.get().image.name) as handle, Image.open(handle) as image:
+        assert (image.format, image.mode) == ("PNG", "RGBA")
+        assert image.getpixel((5, 5)) == (0, 0, 0, 0)
+
+
+def test_images_saved_by_code_are_reencoded_and_named_by_content_too():
+    speaker = SpeakerFactory(
+        photo=SimpleUploadedFile("portrait.pdf", image_bytes("PNG", exif=gps_exif()) + SCRIPT_PAYLOAD)
+    )
+
+    assert speaker.photo.name.startswith("speakers/")
+    assert speaker.photo.name.endswith(".png")
+    with default_storage.open(speaker.photo.name) as handle:
+        content = handle.read()
+    assert b"<script" not in content
+    assert not Image.open(io.BytesIO(content)).getexif()
 
 
 def speaker_form(upload):
@@ -148,8 +256,8 @@ def test_outlet_logo_suffix_comes_from_the_content_not_the_name(admin_client):
 
 
 def test_oversized_image_is_refused(admin_client, settings):
-    settings.IMAGE_UPLOAD_MAX_BYTES = 500
     gallery = GalleryFactory()
+    settings.IMAGE_UPLOAD_MAX_BYTES = 500
 
     response = admin_client.post(
         reverse("admin:events_gallery_change", args=[gallery.pk]),
