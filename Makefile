@@ -36,8 +36,7 @@ help:
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
-		echo "Safe Digital needs Python 3.12 or newer; found: $$(python3 --version 2>&1 || echo none)." >&2; \
-		echo "Install Python 3.13 (or 3.12): 'pyenv install 3.13' or your system's python3.13 package, then run make again." >&2; \
+		echo "Safe Digital needs Python 3.12 or newer (found: $$(command -v python3 >/dev/null && python3 --version 2>&1 || echo no python3)); install 3.13 with 'pyenv install 3.13' or your system's python3.13 package, then run make again." >&2; \
 		exit 1; fi
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 		echo "$(VENV) was made with $$($(PY) --version); remove it ('rm -rf $(VENV)') and run make again." >&2; exit 1; fi

@@ -66,11 +66,21 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
+# What Django's check --deploy (security.W009) calls a strong secret.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+KEY_GENERATION_COMMAND = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+
 if not DEBUG:
     if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a long random value when DEBUG is off "
-            '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
+            f"SECRET_KEY must be set to a long random value when DEBUG is off ({KEY_GENERATION_COMMAND})."
+        )
+    if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak for DEBUG off: it needs at least {SECRET_KEY_MIN_LENGTH} characters, "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different (it has {len(SECRET_KEY)} characters, "
+            f"{len(set(SECRET_KEY))} different). Generate one with {KEY_GENERATION_COMMAND}."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names when DEBUG is off.")

@@ -1,4 +1,7 @@
-"""Upload handling shared by every model with a file: random names, checked content, EXIF-free renditions."""
+"""
+Upload handling shared by every model with a file: random names whose suffix the content proves, checked
+content, images re-encoded before they are stored (no metadata, nothing appended), EXIF-free renditions.
+"""
 
 import io
 import secrets
@@ -9,29 +12,72 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.encoding import filepath_to_uri
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+# A name's suffix is believed only when code (not a person) saves a file whose content is out of reach.
+IMAGE_SUFFIXES = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png", ".webp": ".webp"}
 RENDITION_WIDTHS = (320, 640, 1024, 1600)
+# Re-encoding keeps the look of a photo: JPEG and WebP at a high quality.
+REENCODE_QUALITY = 92
+# What a document's first kilobyte must not hold: a browser that sniffs it would render a web page.
+MARKUP_IN_DOCUMENT = (b"<html", b"<script", b"<!doctype")
+BYTE_ORDER_MARK_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
 
 
 @deconstructible
 class RandomName:
-    """upload_to that keeps only a random name (and the extension the content proves), inside `folder`."""
+    """
+    upload_to that keeps only a random name inside `folder`, with the suffix the content proves: .pdf for a
+    document field (checked by validate_pdf), the format Pillow reads for an image, none for anything else.
+    The uploaded name's own suffix is never trusted: report.html holding a PDF is stored as <random>.pdf.
+    """
 
     def __init__(self, folder):
         self.folder = folder
 
     def __call__(self, instance, filename):
-        suffix = PurePath(filename).suffix.lower()[:6]
-        return f"{self.folder}/{secrets.token_hex(12)}{suffix}"
+        return f"{self.folder}/{secrets.token_hex(12)}{self.suffix(instance, filename)}"
 
     def __eq__(self, other):
         return isinstance(other, RandomName) and other.folder == self.folder
+
+    def suffix(self, instance, filename):
+        field = next(
+            (
+                field
+                for field in instance._meta.concrete_fields
+                if isinstance(field, models.FileField) and field.upload_to == self
+            ),
+            None,
+        )
+        if field is not None and validate_pdf in field.validators:
+            return ".pdf"
+        # A new upload waits, unsaved, on the instance (FileField.pre_save saves it through this name).
+        field_file = getattr(instance, field.attname) if field is not None else None
+        if field_file is not None and not field_file._committed and field_file._file is not None:
+            return image_suffix(field_file._file)
+        # Code called FieldFile.save(name, content): CheckedImageField has named it after its content already.
+        return IMAGE_SUFFIXES.get(PurePath(filename).suffix.lower(), "")
+
+
+def image_suffix(upload):
+    """.jpg, .png or .webp for what Pillow reads in `upload`; "" when it is none of them."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            return IMAGE_FORMATS.get(image.format, "")
+    except Exception:
+        return ""
+    finally:
+        upload.seek(position)
 
 
 def _size_of(upload):
@@ -49,11 +95,18 @@ def _check_size(upload, limit, message):
 
 def validate_image(upload):
     """A real JPEG, PNG or WebP (by its content, not its name), within the size and pixel limits."""
+    if isinstance(getattr(upload, "_file", upload), ReencodedImage):
+        return  # checked already, and made again from its pixels
     _check_size(
         upload, settings.IMAGE_UPLOAD_MAX_BYTES, _("This image is %(size)s MB; the limit is %(limit)s MB.")
     )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
+        upload.seek(0)
+        if upload.read(1024).lstrip(BYTE_ORDER_MARK_AND_SPACE).lower().startswith((b"<svg", b"<?xml")):
+            raise ValidationError(
+                _("SVG images are not accepted; upload a JPEG, PNG or WebP image."), code="image_svg"
+            )
         upload.seek(0)
         with Image.open(upload) as image:
             image_format = image.format
@@ -92,7 +145,10 @@ def validate_image(upload):
 
 
 def validate_pdf(upload):
-    """A PDF by its content (it starts with %PDF- and ends with %%EOF), within the size limit."""
+    """
+    A PDF by its content (it starts with %PDF- and ends with %%EOF, and its first kilobyte holds no web page
+    markup), within the size limit.
+    """
     _check_size(
         upload,
         settings.DOCUMENT_UPLOAD_MAX_BYTES,
@@ -108,6 +164,68 @@ def validate_pdf(upload):
         upload.seek(position)
     if not head.startswith(b"%PDF-") or b"%%EOF" not in tail:
         raise ValidationError(_("Upload a PDF document; this file is not a PDF."), code="document_format")
+    if any(marker in head.lower() for marker in MARKUP_IN_DOCUMENT):
+        raise ValidationError(
+            _("This PDF contains web page code (HTML or script) at its start; upload a plain PDF document."),
+            code="document_markup",
+        )
+
+
+class ReencodedImage(SimpleUploadedFile):
+    """An upload made again from its decoded pixels by reencode_image(): it is stored as it is."""
+
+
+def _to_srgb(image, icc_profile):
+    """The image's pixels in sRGB (what a browser assumes without a profile), or None when it cannot be done."""
+    if image.mode not in {"RGB", "RGBA", "CMYK"}:
+        return None
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=output_mode
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return None
+
+
+def reencode_image(upload):
+    """
+    A copy of a checked image made from its pixels alone, in the same format: turned upright as its EXIF
+    orientation says, colours converted to sRGB when it carries a colour profile, and nothing else kept. No
+    EXIF (a child's photo must not carry its location), XMP, comments or profile, and no bytes appended after
+    the image (an HTML page riding on a valid PNG is dropped). JPEG and WebP at quality 92.
+    """
+    if isinstance(upload, ReencodedImage):
+        return upload
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        with Image.open(upload) as original:
+            image_format = original.format
+            icc_profile = original.info.get("icc_profile")
+            transparency = original.info.get("transparency")
+            image = ImageOps.exif_transpose(original)
+    finally:
+        upload.seek(position)
+    image.info = {}  # Pillow's JPEG encoder would take a comment from here
+    if icc_profile:
+        image = _to_srgb(image, icc_profile) or image
+    options = {}
+    if image_format == "JPEG":
+        if image.mode not in {"L", "RGB", "CMYK"}:
+            image = image.convert("RGB")
+        options = {"quality": REENCODE_QUALITY, "optimize": True}
+    elif image_format == "WEBP":
+        options = {"quality": REENCODE_QUALITY, "method": 4}
+    elif transparency is not None and image.mode in {"P", "L", "RGB"}:
+        options = {"transparency": transparency}  # a PNG's transparent colour is pixel data, not metadata
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options)
+    stem = PurePath(getattr(upload, "name", None) or "image").stem or "image"
+    return ReencodedImage(
+        f"{stem}{IMAGE_FORMATS[image_format]}", buffer.getvalue(), content_type=Image.MIME[image_format]
+    )
 
 
 def make_renditions(field_file, folder="renditions"):
@@ -166,18 +284,36 @@ def delete_renditions(renditions):
 
 
 class CheckedImageFormField(forms.ImageField):
-    """Form field that explains a refusal precisely (format, size, pixels, damage) before Django's own check."""
+    """
+    Form field that explains a refusal precisely (format, size, pixels, damage) before Django's own check,
+    and hands on the image re-encoded (reencode_image): what the form cleans is what is stored.
+    """
 
     def to_python(self, data):
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
         validate_image(upload)
-        return super().to_python(data)
+        return reencode_image(super().to_python(data))
+
+
+class CheckedImageFieldFile(ImageFieldFile):
+    """Every image saved through the field, from a form or from code, is checked and re-encoded first."""
+
+    def save(self, name, content, save=True):
+        validate_image(content)
+        content = reencode_image(content)
+        self.file = content  # RandomName reads the suffix from the waiting upload
+        super().save(content.name, content, save)
 
 
 class CheckedImageField(models.ImageField):
-    """An image field whose uploads are always checked by content; use it for every image a person uploads."""
+    """
+    An image field whose uploads are always checked by content and re-encoded before they are stored; use it
+    for every image a person uploads.
+    """
+
+    attr_class = CheckedImageFieldFile
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [validate_image])

@@ -47,12 +47,15 @@ def healthz(request):
 
 @require_GET
 def security_txt(request):
-    """RFC 9116 security contact; expires a year from the moment it is served."""
+    """
+    RFC 9116 security contact; expires a year from the moment it is served. Its Canonical is the address it
+    was fetched from (scheme and host as the request came in), so it is right behind any host or proxy.
+    """
     expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
     body = (
         f"Contact: {settings.SECURITY_CONTACT}\n"
         f"Expires: {expires.isoformat().replace('+00:00', 'Z')}\n"
         "Preferred-Languages: en, es\n"
-        f"Canonical: {settings.SITE_URL}/.well-known/security.txt\n"
+        f"Canonical: {request.build_absolute_uri(request.path)}\n"
     )
     return HttpResponse(body, content_type="text/plain; charset=utf-8")

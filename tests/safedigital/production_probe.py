@@ -1,6 +1,7 @@
 """
 Run as a separate process by the header tests: sets up Django with production settings (DEBUG off),
-collects static files, migrates a throw-away SQLite database and prints the responses' headers as JSON.
+collects static files, migrates a throw-away SQLite database, logs a staff member in through the admin
+login form and prints the responses' headers and cookies as JSON.
 """
 
 import json
@@ -54,6 +55,20 @@ for name, path in paths.items():
         "cookies": {key: dict(morsel) | {"value": morsel.value} for key, morsel in response.cookies.items()},
         "body": body.decode("utf-8", "replace")[:20000],
     }
+from django.contrib.auth import get_user_model  # noqa: E402
+
+get_user_model().objects.create_user("probe-staff", password="probe-staff-password-0123", is_staff=True)
+login = Client(HTTP_HOST="safedigital.example").post(
+    "/admin/login/?next=/admin/",
+    {"username": "probe-staff", "password": "probe-staff-password-0123", "next": "/admin/"},
+    secure=True,
+)
+result["login"] = {
+    "status": login.status_code,
+    "location": login.get("Location", ""),
+    "headers": dict(login.headers),
+    "cookies": {key: dict(morsel) | {"value": morsel.value} for key, morsel in login.cookies.items()},
+}
 insecure = Client(HTTP_HOST="safedigital.example").get("/")
 result["http"] = {"status": insecure.status_code, "location": insecure.get("Location", "")}
 json.dump(result, sys.stdout)

@@ -60,3 +60,15 @@ def test_security_txt_names_a_contact_and_an_expiry(client):
     lines = response.content.decode().splitlines()
     assert lines[0] == "Contact: mailto:security@safedigital.example"
     assert lines[1].startswith("Expires: ")
+
+
+def test_security_txt_canonical_is_the_address_it_was_fetched_from(client, settings):
+    settings.ALLOWED_HOSTS = ["safedigital.example"]
+    settings.SITE_URL = "http://127.0.0.1:8000"
+
+    response = client.get(
+        "/.well-known/security.txt?from=scanner", HTTP_HOST="safedigital.example", secure=True
+    )
+
+    lines = response.content.decode().splitlines()
+    assert "Canonical: https://safedigital.example/.well-known/security.txt" in lines

@@ -76,6 +76,17 @@ def test_admin_cookies_are_secure_and_http_only(production):
     assert csrf["samesite"] == "Lax"
 
 
+def test_staff_session_cookie_is_secure_http_only_and_same_site(production):
+    login = production["login"]
+    session = login["cookies"]["sessionid"]
+
+    assert (login["status"], login["location"]) == (302, "/admin/")
+    assert session["value"]
+    assert session["secure"] is True
+    assert session["httponly"] is True
+    assert session["samesite"] == "Lax"
+
+
 def test_no_inline_script_or_style_in_public_and_admin_pages(production):
     import re
 
@@ -93,48 +104,94 @@ def test_no_inline_script_or_style_in_public_and_admin_pages(production):
 
 def observatory_score(result):
     """
-    The HTTP Observatory's scoring (its documented tests and modifiers) for the headers this site can
-    control: start at 100, take off for missing protections, add for the extra ones. A+ is 100 or more.
+    The HTTP Observatory's scoring (its documented tests and modifiers) for what this site controls: start at
+    100 and take off for missing protections; then, only when that leaves 90 or more, add the bonuses.
+    A+ is 100 or more. (HSTS preloading earns a bonus only once the domain is on the browsers' list.)
     """
     headers = {key.lower(): value for key, value in result["page"]["headers"].items()}
-    score = 100
     policy = csp(result["page"]["headers"])
     script = policy.get("script-src", policy.get("default-src", []))
-    if "'unsafe-inline'" in script or "'unsafe-eval'" in script:
-        score -= 20
-    if (
-        "default-src" in policy
-        and policy["default-src"] in (["'none'"], ["'self'"])
-        and "'unsafe-inline'" not in policy.get("style-src", [])
-    ):
-        score += 5  # CSP implemented with default-src 'none' or 'self' and no unsafe-inline anywhere
+    style = policy.get("style-src", policy.get("default-src", []))
+    penalties, bonuses = [], []
+    if "'unsafe-inline'" in script:
+        penalties.append(20)  # csp-implemented-with-unsafe-inline
+    elif "'unsafe-eval'" in script:
+        penalties.append(10)  # csp-implemented-with-unsafe-eval
+    elif "'unsafe-inline'" not in style and policy.get("default-src") in (["'none'"], ["'self'"]):
+        bonuses.append(5)  # csp-implemented-with-no-unsafe
     hsts = headers.get("strict-transport-security", "")
-    max_age = int(hsts.split("max-age=")[1].split(";")[0]) if "max-age=" in hsts else 0
-    if max_age < 15768000:
-        score -= 20
-    elif "preload" in hsts:
-        score += 5
+    if int(hsts.split("max-age=")[1].split(";")[0] if "max-age=" in hsts else 0) < 15768000:
+        penalties.append(20)  # hsts-not-implemented or hsts-implemented-max-age-less-than-six-months
     if headers.get("x-content-type-options") != "nosniff":
-        score -= 5
-    if "frame-ancestors" not in policy and headers.get("x-frame-options") not in {"DENY", "SAMEORIGIN"}:
-        score -= 20
-    elif policy.get("frame-ancestors") == ["'none'"]:
-        score += 5
+        penalties.append(5)  # x-content-type-options-not-implemented
+    if policy.get("frame-ancestors") == ["'none'"]:
+        bonuses.append(5)  # xfo-implemented-via-csp
+    elif headers.get("x-frame-options") not in {"DENY", "SAMEORIGIN"}:
+        penalties.append(20)  # x-frame-options-not-implemented
     if headers.get("referrer-policy") in {
         "no-referrer",
         "same-origin",
         "strict-origin",
         "strict-origin-when-cross-origin",
     }:
-        score += 5
+        bonuses.append(5)  # referrer-policy-private
     if result["http"]["status"] not in {301, 302, 307, 308} or not result["http"]["location"].startswith(
         "https://"
     ):
-        score -= 20
-    if headers.get("cross-origin-resource-policy") is None:
-        score += 0  # informational in the Observatory
-    return score
+        penalties.append(20)  # redirection-missing or redirection-not-to-https
+    session = result["login"]["cookies"].get("sessionid", {})
+    if not session.get("secure"):
+        penalties.append(40)  # cookies-session-without-secure-flag
+    elif not session.get("httponly"):
+        penalties.append(30)  # cookies-session-without-httponly-flag
+    elif session.get("samesite") in {"Lax", "Strict"}:
+        bonuses.append(5)  # cookies-secure-with-httponly-sessions-and-samesite
+    score = 100 - sum(penalties)
+    return score + sum(bonuses) if score >= 90 else score
 
 
 def test_observatory_rules_give_a_plus(production):
-    assert observatory_score(production) >= 100
+    # 100, plus 5 each for the CSP, frame-ancestors, the referrer policy and the session cookie.
+    assert observatory_score(production) == 120
+
+
+def weakened(production, change):
+    result = json.loads(json.dumps(production))
+    change(result)
+    return result
+
+
+def set_header(name, value):
+    def change(result):
+        result["page"]["headers"][name] = value
+
+    return change
+
+
+def drop_header(name):
+    def change(result):
+        del result["page"]["headers"][name]
+
+    return change
+
+
+def plain_session_cookie(result):
+    result["login"]["cookies"]["sessionid"]["secure"] = False
+
+
+def http_not_redirected(result):
+    result["http"] = {"status": 200, "location": ""}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        set_header("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'"),
+        drop_header("Strict-Transport-Security"),
+        plain_session_cookie,
+        http_not_redirected,
+    ],
+    ids=["unsafe-inline script", "no HSTS", "session cookie over plain HTTP", "no HTTPS redirect"],
+)
+def test_observatory_rules_fail_a_site_that_drops_a_protection(production, change):
+    assert observatory_score(weakened(production, change)) < 100

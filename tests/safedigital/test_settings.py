@@ -39,6 +39,19 @@ def run_manage(*args, **env):
             },
             "SECRET_KEY must be set",
         ),
+        (
+            {
+                "ALLOWED_HOSTS": "safedigital.example",
+                "SECRET_KEY": "k3J9-random-but-only-49-characters-long-012345678",
+            },
+            "SECRET_KEY is too weak for DEBUG off: it needs at least 50 characters, 5 of them different "
+            "(it has 49 characters, 29 different).",
+        ),
+        (
+            {"ALLOWED_HOSTS": "safedigital.example", "SECRET_KEY": "abcd" * 20},
+            "SECRET_KEY is too weak for DEBUG off: it needs at least 50 characters, 5 of them different "
+            "(it has 80 characters, 4 different).",
+        ),
         ({"ALLOWED_HOSTS": "", "SECRET_KEY": GOOD_SECRET}, "ALLOWED_HOSTS must list"),
         (
             {"ALLOWED_HOSTS": "safedigital.example", "SECRET_KEY": GOOD_SECRET, "DEBUG": "perhaps"},
@@ -51,6 +64,15 @@ def test_production_refuses_to_start_when_misconfigured(env, message):
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_secret_just_strong_enough_for_django_is_accepted():
+    result = run_manage(
+        "check", "--deploy", DEBUG="false", SECRET_KEY="abcde" * 10, ALLOWED_HOSTS="safedigital.example"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "security.W009" not in result.stdout + result.stderr
 
 
 def test_production_settings_pass_check_deploy_with_no_warning():

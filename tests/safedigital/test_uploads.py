@@ -5,12 +5,16 @@ import struct
 import zlib
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from django.urls import reverse
+from django.views.static import serve
 from PIL import Image
 
-from events.models import Photo, Resource
-from tests.factories import EventFactory, GalleryFactory, image_file
+from events.models import Photo, Resource, Speaker
+from media_coverage.models import Outlet
+from tests.factories import EventFactory, GalleryFactory, SpeakerFactory, image_file
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +35,23 @@ def png_bomb(width=30000, height=30000):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
 
 
-def image_bytes(image_format="JPEG", size=(40, 30)):
+def image_bytes(image_format="JPEG", size=(40, 30), **options):
     buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 10, 10)).save(buffer, image_format)
+    Image.new("RGB", size, (200, 10, 10)).save(buffer, image_format, **options)
     return buffer.getvalue()
+
+
+def gps_exif(orientation=None):
+    """EXIF with a GPS position (a child's location must not leak), and an orientation when given."""
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (4.0, 35.0, 0.0), 3: "W", 4: (74.0, 4.0, 0.0)}
+    if orientation:
+        exif[0x0112] = orientation
+    return exif
+
+
+SVG_REFUSED = "SVG images are not accepted; upload a JPEG, PNG or WebP image."
+SCRIPT_PAYLOAD = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 
 BAD_IMAGES = {
@@ -42,10 +59,14 @@ BAD_IMAGES = {
     "bomb": (png_bomb(), "the limit is 40 million pixels"),
     "svg-with-script": (
         b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-        "This file is not a complete JPEG, PNG or WebP image.",
+        SVG_REFUSED,
+    ),
+    "svg-with-xml-declaration": (
+        b'\xef\xbb\xbf\n<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>',
+        SVG_REFUSED,
     ),
     "gif": (image_bytes("GIF"), "Upload a JPEG, PNG or WebP image (this file is GIF)."),
-    "polyglot": (b"%PDF-1.4\n" + image_bytes(), "This file is not a complete JPEG, PNG or WebP image."),
+    "pdf": (b"%PDF-1.4\n" + image_bytes(), "This file is not a complete JPEG, PNG or WebP image."),
 }
 
 
@@ -84,9 +105,159 @@ def test_bad_images_are_refused_with_a_clear_message(admin_client, name):
     assert not Photo.objects.exists()
 
 
-def test_oversized_image_is_refused(admin_client, settings):
-    settings.IMAGE_UPLOAD_MAX_BYTES = 500
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG"])
+def test_image_with_a_web_page_appended_is_stored_without_it_and_without_location(admin_client, image_format):
     gallery = GalleryFactory()
+    polyglot = image_bytes(image_format, size=(80, 60), exif=gps_exif()) + SCRIPT_PAYLOAD
+    with Image.open(io.BytesIO(polyglot)) as sent:  # the payload rides on an image Pillow reads whole
+        sent.load()
+        assert sent.getexif().get_ifd(0x8825)
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("photo.jpg", polyglot, content_type="image/jpeg")),
+    )
+
+    assert response.status_code == 302
+    stored = Photo.objects.get().image
+    with default_storage.open(stored.name) as handle:
+        content = handle.read()
+    assert b"<script" not in content
+    assert b"<html" not in content
+    with Image.open(io.BytesIO(content)) as image:
+        assert image.format == image_format
+        assert image.size == (80, 60)
+        assert not image.getexif()
+        assert not image.getexif().get_ifd(0x8825)
+        assert "exif" not in image.info
+
+
+def test_stored_image_keeps_no_metadata(admin_client):
+    from PIL import ImageCms
+
+    gallery = GalleryFactory()
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    photo = image_bytes(
+        "JPEG",
+        exif=gps_exif(),
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>4,35N</exif:GPSLatitude></x:xmpmeta>',
+        comment=b"Maria, 8, at her school in Bogota",
+        icc_profile=profile,
+    )
+
+    admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("photo.jpg", photo, content_type="image/jpeg")),
+    )
+
+    with default_storage.open(Photo.objects.get().image.name) as handle:
+        content = handle.read()
+    assert b"Maria" not in content
+    assert b"GPSLatitude" not in content
+    with Image.open(io.BytesIO(content)) as image:
+        assert not {"exif", "xmp", "comment", "icc_profile"} & set(image.info)
+
+
+def test_image_is_stored_upright_as_its_exif_orientation_says(admin_client):
+    gallery = GalleryFactory()
+    sideways = image_bytes("JPEG", size=(80, 60), exif=gps_exif(orientation=6))  # "rotate 90° to show"
+
+    admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("photo.jpg", sideways, content_type="image/jpeg")),
+    )
+
+    photo = Photo.objects.get()
+    with default_storage.open(photo.image.name) as handle, Image.open(handle) as image:
+        assert image.size == (60, 80)
+        assert not image.getexif()
+    assert photo.renditions["width"] == 60
+    assert photo.renditions["height"] == 80
+
+
+def test_png_transparency_survives_reencoding(admin_client):
+    gallery = GalleryFactory()
+    buffer = io.BytesIO()
+    Image.new("RGBA", (20, 20), (0, 0, 0, 0)).save(buffer, "PNG")
+
+    admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")),
+    )
+
+    with default_storage.open(Photo.objects.get().image.name) as handle, Image.open(handle) as image:
+        assert (image.format, image.mode) == ("PNG", "RGBA")
+        assert image.getpixel((5, 5)) == (0, 0, 0, 0)
+
+
+def test_images_saved_by_code_are_reencoded_and_named_by_content_too():
+    speaker = SpeakerFactory(
+        photo=SimpleUploadedFile("portrait.pdf", image_bytes("PNG", exif=gps_exif()) + SCRIPT_PAYLOAD)
+    )
+
+    assert speaker.photo.name.startswith("speakers/")
+    assert speaker.photo.name.endswith(".png")
+    with default_storage.open(speaker.photo.name) as handle:
+        content = handle.read()
+    assert b"<script" not in content
+    assert not Image.open(io.BytesIO(content)).getexif()
+
+
+def speaker_form(upload):
+    return {
+        "full_name": "Ana Pérez",
+        "role_title": "Director",
+        "organisation": "",
+        "country": "CO",
+        "bio": "",
+        "identity": "full",
+        "first_name": "",
+        "anonymous_descriptor": "",
+        "consent_date": "",
+        "photo": upload,
+        "photo_alt": "Ana Pérez speaking",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sent_name", "image_format", "suffix"),
+    [("portrait.pdf", "PNG", ".png"), ("portrait.png", "JPEG", ".jpg"), ("portrait.jpg", "WEBP", ".webp")],
+)
+def test_stored_image_suffix_comes_from_the_content_not_the_name(
+    admin_client, sent_name, image_format, suffix
+):
+    response = admin_client.post(
+        reverse("admin:events_speaker_add"),
+        speaker_form(SimpleUploadedFile(sent_name, image_bytes(image_format))),
+    )
+
+    assert response.status_code == 302
+    name = Speaker.objects.get().photo.name
+    assert name.startswith("speakers/")
+    assert name.endswith(suffix)
+    assert "portrait" not in name
+
+
+def test_outlet_logo_suffix_comes_from_the_content_not_the_name(admin_client):
+    response = admin_client.post(
+        reverse("admin:media_coverage_outlet_add"),
+        {
+            "name": "El Tiempo",
+            "medium": "print",
+            "country": "CO",
+            "description": "",
+            "website": "",
+            "logo": SimpleUploadedFile("logo.pdf", image_bytes("PNG")),
+        },
+    )
+
+    assert response.status_code == 302
+    assert Outlet.objects.get().logo.name.endswith(".png")
+
+
+def test_oversized_image_is_refused(admin_client, settings):
+    gallery = GalleryFactory()
+    settings.IMAGE_UPLOAD_MAX_BYTES = 500
 
     response = admin_client.post(
         reverse("admin:events_gallery_change", args=[gallery.pk]),
@@ -115,8 +286,6 @@ def test_good_image_gets_a_random_name_and_metadata_free_renditions(admin_client
     photo = Photo.objects.get()
     assert "maria" not in photo.image.name
     assert photo.image.name.startswith("photos/") and photo.image.name.endswith(".jpg")
-    from django.core.files.storage import default_storage
-
     for _width, name in photo.renditions["jpeg"] + photo.renditions["webp"]:
         with default_storage.open(name) as handle, Image.open(handle) as rendition:
             assert not rendition.getexif()
@@ -133,6 +302,44 @@ def resource_form(event, upload):
         "file": upload,
         "url": "",
     }
+
+
+def pdf_with_html_inside():
+    """Starts with %PDF- and ends with %%EOF, but is a web page after its first kilobyte."""
+    return b"%PDF-1.4\n%" + b"x" * 1100 + b"\n<html><body><script>alert(1)</script></body></html>\n%%EOF\n"
+
+
+def test_pdf_named_html_is_stored_and_served_as_a_pdf(admin_client, settings):
+    event = EventFactory()
+
+    response = admin_client.post(
+        reverse("admin:events_resource_add"),
+        resource_form(
+            event, SimpleUploadedFile("report.html", pdf_with_html_inside(), content_type="text/html")
+        ),
+    )
+
+    assert response.status_code == 302
+    resource = Resource.objects.get()
+    assert resource.file.name.startswith("resources/")
+    assert resource.file.name.endswith(".pdf")
+    served = serve(RequestFactory().get(resource.file.url), resource.file.name, settings.MEDIA_ROOT)
+    assert served["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("marker", [b"<html>", b"<SCRIPT>alert(1)</SCRIPT>", b"<!DOCTYPE html>"])
+def test_pdf_with_web_page_code_at_its_start_is_refused(admin_client, marker):
+    event = EventFactory()
+
+    response = admin_client.post(
+        reverse("admin:events_resource_add"),
+        resource_form(event, SimpleUploadedFile("report.pdf", b"%PDF-1.4\n" + marker + b"\n%%EOF\n")),
+    )
+
+    assert response.context["adminform"].form.errors["file"] == [
+        "This PDF contains web page code (HTML or script) at its start; upload a plain PDF document."
+    ]
+    assert not Resource.objects.exists()
 
 
 def test_pdf_resources_are_checked_by_content(admin_client):

@@ -1,0 +1,139 @@
+"""
+Staff accounts in the admin: Administrators manage staff, but cannot make anyone a superuser, grant single
+permissions, change what a group may do, raise their own rights or take over a superuser's account.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from safedigital.roles import ADMINISTRATORS, EDITORS, FUNDRAISING
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def administrator(django_user_model):
+    user = django_user_model.objects.create_user("ada", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=ADMINISTRATORS))
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("eddie", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    return user
+
+
+@pytest.fixture
+def boss(django_user_model):
+    return django_user_model.objects.create_superuser("boss", "boss@example.org", "x")
+
+
+def donor_data_permissions():
+    return list(Permission.objects.filter(content_type__app_label="donations").values_list("pk", flat=True))
+
+
+def change_user(client, user, **changes):
+    """POST the user's change form as the admin renders it, with `changes` on top."""
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": list(user.groups.values_list("pk", flat=True)),
+        "date_joined_0": user.date_joined.date().isoformat(),
+        "date_joined_1": "00:00:00",
+        "last_login_0": "",
+        "last_login_1": "",
+    } | changes
+    return client.post(reverse("admin:auth_user_change", args=[user.pk]), data)
+
+
+@pytest.mark.parametrize("target", ["administrator", "editor"])
+def test_administrator_cannot_make_anyone_a_superuser_or_grant_permissions(
+    client, request, administrator, target
+):
+    user = request.getfixturevalue(target)
+    client.force_login(administrator)
+
+    response = change_user(
+        client, user, first_name="Changed", is_superuser="on", user_permissions=donor_data_permissions()
+    )
+
+    assert response.status_code == 302  # the form was saved: only the rights were left out
+    user.refresh_from_db()
+    assert user.first_name == "Changed"
+    assert user.is_superuser is False
+    assert list(user.user_permissions.all()) == []
+    assert not user.has_perm("donations.view_donationenquiry")
+
+
+def test_administrator_cannot_give_themselves_another_role(client, administrator):
+    client.force_login(administrator)
+
+    change_user(client, administrator, groups=[Group.objects.get(name=FUNDRAISING).pk])
+
+    assert list(administrator.groups.values_list("name", flat=True)) == [ADMINISTRATORS]
+
+
+def test_administrator_assigns_the_three_roles_to_other_staff_and_nothing_else(client, administrator, editor):
+    Group.objects.create(name="Everything").permissions.set(Permission.objects.all())
+    client.force_login(administrator)
+
+    form = client.get(reverse("admin:auth_user_change", args=[editor.pk])).context["adminform"].form
+    response = change_user(client, editor, groups=[Group.objects.get(name=FUNDRAISING).pk])
+
+    assert sorted(form.fields["groups"].queryset.values_list("name", flat=True)) == [
+        ADMINISTRATORS,
+        EDITORS,
+        FUNDRAISING,
+    ]
+    assert "is_superuser" not in form.fields
+    assert "user_permissions" not in form.fields
+    assert response.status_code == 302
+    assert list(editor.groups.values_list("name", flat=True)) == [FUNDRAISING]
+
+
+def test_administrator_cannot_take_over_a_superuser_account(client, administrator, boss):
+    client.force_login(administrator)
+
+    password = client.post(
+        reverse("admin:auth_user_password_change", args=[boss.pk]),
+        {"password1": "taken-over-password-123", "password2": "taken-over-password-123"},
+    )
+    change = change_user(client, boss, email="attacker@example.org")
+    delete = client.post(reverse("admin:auth_user_delete", args=[boss.pk]), {"post": "yes"})
+
+    assert (password.status_code, change.status_code, delete.status_code) == (403, 403, 403)
+    boss.refresh_from_db()
+    assert boss.check_password("x")
+    assert boss.email == "boss@example.org"
+
+
+def test_administrator_cannot_change_what_a_group_may_do(client, administrator):
+    administrators = Group.objects.get(name=ADMINISTRATORS)
+    before = set(administrators.permissions.values_list("pk", flat=True))
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("admin:auth_group_change", args=[administrators.pk]),
+        {"name": ADMINISTRATORS, "permissions": donor_data_permissions()},
+    )
+
+    assert response.status_code == 302
+    assert set(administrators.permissions.values_list("pk", flat=True)) == before
+
+
+def test_superuser_still_grants_superuser_status_and_permissions(client, boss, editor):
+    client.force_login(boss)
+
+    response = change_user(client, editor, is_superuser="on", user_permissions=donor_data_permissions())
+
+    assert response.status_code == 302
+    editor.refresh_from_db()
+    assert editor.is_superuser is True
+    assert editor.user_permissions.count() == len(donor_data_permissions())
