@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from events.models import Event
 from safedigital.models import ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
-from safedigital.uploads import RandomName, validate_image
+from safedigital.uploads import CheckedImageField, RandomName
 
 PLACEHOLDER_WORD = "placeholder"
 
@@ -65,8 +65,8 @@ class Outlet(RenditionsMixin, TimeStampedModel):
         help_text=_("A few words a reader may not know, e.g. “Colombia's largest national newspaper”."),
     )  # fmt: skip
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(
-        _("logo"), upload_to=RandomName("outlets"), blank=True, validators=[validate_image],
+    logo = CheckedImageField(
+        _("logo"), upload_to=RandomName("outlets"), blank=True,
         help_text=_("JPEG, PNG or WebP. Its alt text is the outlet's name."),
     )  # fmt: skip
     logo_renditions = models.JSONField(default=dict, blank=True, editable=False)

@@ -255,6 +255,22 @@ def test_outlet_logo_suffix_comes_from_the_content_not_the_name(admin_client):
     assert Outlet.objects.get().logo.name.endswith(".png")
 
 
+def test_outlet_logo_is_reencoded_without_location_or_payload(admin_client):
+    logo = image_bytes("JPEG", size=(80, 60), exif=gps_exif()) + SCRIPT_PAYLOAD
+
+    response = admin_client.post(
+        reverse("admin:media_coverage_outlet_add"),
+        {"name": "Semana", "medium": "digital", "logo": SimpleUploadedFile("logo.jpg", logo)},
+    )
+
+    assert response.status_code == 302
+    with default_storage.open(Outlet.objects.get().logo.name) as handle:
+        content = handle.read()
+    assert b"<script" not in content
+    with Image.open(io.BytesIO(content)) as image:
+        assert not image.getexif().get_ifd(0x8825)
+
+
 def test_oversized_image_is_refused(admin_client, settings):
     gallery = GalleryFactory()
     settings.IMAGE_UPLOAD_MAX_BYTES = 500
