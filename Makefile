@@ -20,7 +20,7 @@ export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 PIP_VERSION := 26.3
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help python install run serve test lint format check pytest bench bench-enquiries lock clean demo
+.PHONY: help python install run serve worker test lint format check pytest bench bench-enquiries lock clean demo
 
 help:
 	@echo "make run     set up, migrate, load the demo event and serve http://127.0.0.1:$(PORT)"
@@ -28,7 +28,8 @@ help:
 	@echo "make pytest  only the pytest suite (PYTEST_ARGS=..., PYTEST_WORKERS=2)"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  ruff format and ruff check --fix"
-	@echo "make serve   gunicorn under production settings (needs SECRET_KEY and ALLOWED_HOSTS; see README)"
+	@echo "make serve   gunicorn and the e-mail worker under production settings (needs SECRET_KEY and ALLOWED_HOSTS)"
+	@echo "make worker  only the worker that sends the queued e-mails (production settings)"
 	@echo "make bench   the benchmark in bench/ (never run by the tests; BENCH_ARGS=--help)"
 	@echo "make bench-enquiries  10,000 enquiries from 32 clients, then again while a worker is killed"
 	@echo "make lock    re-resolve constraints.txt after changing pyproject.toml"
@@ -58,10 +59,14 @@ demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 
+# gunicorn in the foreground, and the worker that sends the queued e-mails beside it (stopped with it).
 serve: $(STAMP)
 	DEBUG=false $(PY) manage.py collectstatic --noinput
 	DEBUG=false $(PY) manage.py migrate --noinput
-	DEBUG=false $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	DEBUG=false $(PY) manage.py db_worker & trap 'kill $$!' EXIT; DEBUG=false $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+worker: $(STAMP)
+	DEBUG=false $(PY) manage.py db_worker
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -94,6 +99,7 @@ bench-enquiries: $(STAMP)
 
 lock: | python
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet "pip==$(PIP_VERSION)"
 	echo "setuptools<81" > constraints.txt
 	PIP_CONSTRAINT=$(CURDIR)/constraints.txt .lock-venv/bin/pip install --quiet ".[dev]"
 	(echo "# Resolved by 'make lock' from pyproject.toml; the build environments read it too."; \

@@ -5,7 +5,8 @@ Posts N enquiries (default 10,000) from C concurrent clients (default 32) to gun
 the production settings, on PostgreSQL when DATABASE_URL names a server (a database "<name>_bench", made
 anew; SQLite in bench/results otherwise). Each client does what a browser does: it GETs the form (its CSRF
 cookie and signed stamp), then POSTs it; a request whose connection breaks is sent again, the same form.
-Then the database is checked: N rows, each enquiry once, none lost, and no 5xx answer.
+Then the database is checked: N rows, each enquiry once, none lost, no 5xx answer, and (the e-mail worker
+running beside the servers) the fundraising team told of every one.
 
 A second run does the same while one of the two workers is killed (SIGKILL) a third of the way through;
 gunicorn starts another and the clients' broken requests are sent again.
@@ -37,6 +38,8 @@ from bench.server import (  # noqa: E402
     gunicorn,
     server_environment,
     setup_django,
+    task_worker,
+    wait_for_queued_tasks,
 )
 
 FORM = "/lets-chat/"
@@ -86,6 +89,8 @@ def check_database(run, count):
         "stored_twice": twice,
         "distinct_form_tokens": rows.values("form_token").distinct().count(),
         "flagged_spam": rows.filter(is_spam=True).count(),
+        "team_told": rows.filter(notified_at__isnull=False).count(),
+        "acknowledged": rows.filter(acknowledged_at__isnull=False).count(),
     }
 
 
@@ -96,7 +101,10 @@ def one_run(name, args, environment, workdir, kill):
     run = f"{name}-{int(time.time())}"
     server_errors, lock = [], threading.Lock()
     killed = {}
-    with gunicorn(environment, args.workers, workdir / f"gunicorn-{name}.log") as server:
+    with (
+        task_worker(environment, workdir / f"worker-{name}.log"),
+        gunicorn(environment, args.workers, workdir / f"gunicorn-{name}.log") as server,
+    ):
         load.Client(server.port).request("GET", FORM)
         jobs = [enquiry_job(run, number, thanks, server_errors, lock) for number in range(args.enquiries)]
         if kill:
@@ -113,7 +121,9 @@ def one_run(name, args, environment, workdir, kill):
         started = time.monotonic()
         outcome = load.run(jobs, server.port, args.clients, args.time_limit)
         workers_after = server.worker_pids()
+        emails_drained_after = wait_for_queued_tasks()
     result = outcome.summary() | {
+        "emails_drained_after_s": emails_drained_after,
         "seconds": round(time.monotonic() - started, 1),
         "enquiries_per_second": round(len(outcome.latencies) / outcome.duration, 1),
         "server_errors": len(server_errors),
@@ -162,13 +172,16 @@ def main():
             f"failures {result['failures']}, resent after a broken connection {result['retries']}, "
             f"unsent {result['unfinished']}\n"
             f"  database: {database['rows']} rows, {database['distinct_enquiries']} distinct, "
-            f"{database['lost']} lost, {database['stored_twice']} stored twice",
+            f"{database['lost']} lost, {database['stored_twice']} stored twice; team told of "
+            f"{database['team_told']}, {database['acknowledged']} acknowledged (queue empty "
+            f"{result['emails_drained_after_s']} s after the last answer)",
             flush=True,
         )
     ok = all(
         run["database"]["lost"] == 0
         and run["database"]["stored_twice"] == 0
         and run["database"]["rows"] == args.enquiries
+        and run["database"]["team_told"] == args.enquiries
         and run["server_errors"] == 0
         and run["failures"] == 0
         for run in results["runs"].values()

@@ -45,6 +45,8 @@ from bench.server import (  # noqa: E402
     gunicorn,
     server_environment,
     setup_django,
+    task_worker,
+    wait_for_queued_tasks,
 )
 
 FLOOR = "/bench/ok"
@@ -210,6 +212,7 @@ def stored_enquiries():
         "rows": rows.count(),
         "distinct_emails": rows.values("email").distinct().count(),
         "flagged_spam": rows.filter(is_spam=True).count(),
+        "team_told": rows.filter(notified_at__isnull=False).count(),
     }
 
 
@@ -293,7 +296,9 @@ def report(results):
                 f"\nenquiry POST, {results['settings']['post_clients']} clients: {post['requests']} answered, "
                 f"{post['rps']} req/s, p50 {post['p50_ms']} ms, p99 {post['p99_ms']} ms, "
                 f"server errors {post['server_errors']}, failures {post['failures']}, unsent {post['unfinished']}; "
-                f"stored {stored['rows']} ({stored['distinct_emails']} distinct, {stored['flagged_spam']} as spam)"
+                f"stored {stored['rows']} ({stored['distinct_emails']} distinct, {stored['flagged_spam']} as spam); "
+                f"team told of {stored['team_told']}, the e-mail queue empty "
+                f"{post['emails_drained_after_s']} s after the last answer"
             )
     view = results.get("first_view")
     if view:
@@ -371,10 +376,11 @@ def main():
                     print(
                         f"bench: posting {args.posts} enquiries from {args.post_clients} clients", flush=True
                     )
-                    run["enquiry post"] = post_enquiries(
-                        server.port, args.posts, args.post_clients, event.slug
-                    )
-                    run["enquiry post"]["stored"] = stored_enquiries()
+                    # The e-mail worker runs beside the servers, as in production, sharing their CPU.
+                    with task_worker(environment, workdir / "worker.log"):
+                        figures = post_enquiries(server.port, args.posts, args.post_clients, event.slug)
+                        figures["emails_drained_after_s"] = wait_for_queued_tasks()
+                    run["enquiry post"] = figures | {"stored": stored_enquiries()}
             results["runs"][mode] = run
 
     results["finished"] = datetime.datetime.now(datetime.UTC).isoformat()

@@ -167,6 +167,41 @@ class Gunicorn:
 
 
 @contextmanager
+def task_worker(environment, log_path):
+    """`manage.py db_worker` sending the queued e-mails while the load runs; stopped on the way out."""
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=25)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def wait_for_queued_tasks(timeout=300):
+    """Seconds until no task waits or runs any more (the worker caught up), or None after `timeout`."""
+    from django_tasks_db.models import DBTaskResult
+
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if not (DBTaskResult.objects.ready() | DBTaskResult.objects.running()).exists():
+            return round(time.monotonic() - started, 1)
+        time.sleep(0.5)
+    return None
+
+
+@contextmanager
 def gunicorn(environment, workers, log_path):
     server = Gunicorn(environment, workers, log_path)
     try:

@@ -1,6 +1,5 @@
 import csv
 import json
-from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
-from . import emails
+from . import tasks
 from .models import PERSONAL_FIELDS, DonationEnquiry, StatusChange
 
 # A spreadsheet may read a cell as a formula when it starts with one of these, even after spaces or line breaks
@@ -138,7 +137,7 @@ def notify_rescued(pks):
         )
     )
     for pk in unnotified:
-        transaction.on_commit(partial(emails.send_enquiry_emails, pk, acknowledge=False), robust=True)
+        tasks.queue_enquiry_emails(pk, acknowledge=False)
     return len(unnotified)
 
 

@@ -1,6 +1,5 @@
 import logging
 import re
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from events.models import Event
 
-from . import emails, spam
+from . import spam, tasks
 from .forms import EnquiryForm
 
 logger = logging.getLogger(__name__)
@@ -123,9 +122,7 @@ class EnquiryView(FormView):
                     settings.DONATION_ACKNOWLEDGEMENT_RATE_LIMIT,
                     key=lambda group, request: enquiry.email.lower(),
                 )
-                transaction.on_commit(
-                    partial(emails.send_enquiry_emails, enquiry.pk, acknowledge=acknowledge), robust=True
-                )
+                tasks.queue_enquiry_emails(enquiry.pk, acknowledge=acknowledge)
         if stored:
             logger.info(
                 "Donation enquiry %s stored%s", enquiry.pk, " as suspected spam" if enquiry.is_spam else ""

@@ -4,7 +4,8 @@ Staff roles as Django groups, defined here and nowhere else. They are brought up
 
 - Editors manage all content (events, media coverage) and never see donation enquiries.
 - Fundraising manage donation enquiries and see no content they could change.
-- Administrators manage staff accounts, roles and login lock-outs.
+- Administrators manage staff accounts, roles and login lock-outs, and see the background tasks (the enquiry
+  e-mails' queue, read-only).
 """
 
 from django.apps import apps as global_apps
@@ -17,7 +18,7 @@ ADMINISTRATORS = "Administrators"
 ROLE_APPS = {
     EDITORS: ["events", "media_coverage"],
     FUNDRAISING: ["donations"],
-    ADMINISTRATORS: ["auth", "axes"],
+    ADMINISTRATORS: ["auth", "axes", "django_tasks_database"],
 }
 
 

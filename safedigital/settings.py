@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks_db",
     "safedigital",
     "events",
     "media_coverage",
@@ -270,6 +271,19 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = (
 )
 COVERAGE_IMPORT_MAX_BYTES = env_int("COVERAGE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 COVERAGE_IMPORT_MAX_ROWS = env_int("COVERAGE_IMPORT_MAX_ROWS", 5000)
+
+# Background tasks (Django's tasks framework): the enquiry e-mails. In production they are kept in the database
+# (django-tasks-db) and sent by `manage.py db_worker`; in development they run at once, after the commit.
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 
 # Mail: the console by default; SMTP (or any backend) through EMAIL_BACKEND and the EMAIL_* variables.
 EMAIL_BACKEND_PATH = env_str(

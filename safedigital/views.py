@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Min
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -32,17 +33,44 @@ def _cache_ok():
         return False
 
 
+def _waiting_tasks():
+    """
+    How many background tasks (the enquiry e-mails) wait to be sent and for how many seconds the oldest has,
+    when they are kept in the database; None when they run at once. A growing wait means no worker runs.
+    """
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return None
+    try:
+        waiting = DBTaskResult.objects.ready().aggregate(count=Count("pk"), oldest=Min("enqueued_at"))
+    except Exception:
+        logger.exception("Health check: the task queue could not be read")
+        return None
+    oldest = waiting["oldest"]
+    return {
+        "waiting": waiting["count"],
+        "oldest_seconds": int((timezone.now() - oldest).total_seconds()) if oldest else 0,
+    }
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database (and the shared cache, when configured) answer; 503 naming what failed."""
+    """
+    200 when the database (and the shared cache, when configured) answer; 503 naming what failed. It also says
+    how long the queued e-mails wait, which is for monitoring and does not take the server out of service.
+    """
     checks = {"database": "ok" if _database_ok() else "failed"}
     if settings.REDIS_URL:
         checks["cache"] = "ok" if _cache_ok() else "failed"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "failed", "checks": checks}, status=200 if healthy else 503
-    )
+    body = {"status": "ok" if healthy else "failed", "checks": checks}
+    if checks["database"] == "ok" and (tasks := _waiting_tasks()) is not None:
+        body["tasks"] = tasks
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @require_GET

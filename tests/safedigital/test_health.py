@@ -42,3 +42,29 @@ def test_healthz_is_ok_when_database_and_cache_answer(client, settings):
     response = client.get(reverse("healthz"))
 
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+
+
+@pytest.mark.django_db
+def test_healthz_says_how_long_the_queued_emails_wait(client, settings):
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.REDIS_URL = ""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    task = DBTaskResult.objects.create(
+        args_kwargs={"args": [1], "kwargs": {}},
+        task_path="donations.tasks.send_enquiry_emails",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=timezone.now() - datetime.timedelta(minutes=5))
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["tasks"]["waiting"] == 1
+    assert 300 <= body["tasks"]["oldest_seconds"] < 330

@@ -14,6 +14,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from safedigital.roles import ADMINISTRATORS, EDITORS, FUNDRAISING
 from tests import factories
@@ -34,6 +36,7 @@ MATRIX = {
     "axes.AccessAttempt":             (NOTHING, NOTHING,                       "view change delete", "view change delete"),
     "axes.AccessFailureLog":          (NOTHING, NOTHING,                       "view change delete", "view change delete"),
     "axes.AccessLog":                 (NOTHING, NOTHING,                       "view change delete", "view change delete"),
+    "django_tasks_database.DBTaskResult":   (NOTHING, NOTHING,                       "view",               "view"),
     "donations.DonationEnquiry":      (NOTHING, "view change delete export",   NOTHING,              "view change delete export"),
     "events.CountryPledge":           (ALL,     NOTHING,                       NOTHING,              ALL),
     "events.Event":                   (ALL,     NOTHING,                       NOTHING,              ALL),
@@ -66,6 +69,12 @@ ROWS = {
     ),
     "axes.AccessFailureLog": lambda: AccessFailureLog.objects.create(**axes_row(), locked_out=True),
     "axes.AccessLog": lambda: AccessLog.objects.create(**axes_row()),
+    "django_tasks_database.DBTaskResult": lambda: DBTaskResult.objects.create(
+        args_kwargs={"args": [1], "kwargs": {}},
+        task_path="donations.tasks.send_enquiry_emails",
+        backend_name="default",
+        run_after=timezone.now(),
+    ),
     "donations.DonationEnquiry": lambda: factories.DonationEnquiryFactory(organisation="Acme Foundation"),
     "events.CountryPledge": factories.CountryPledgeFactory,
     "events.Event": factories.EventFactory,

@@ -1,0 +1,59 @@
+"""
+The enquiry e-mails as tasks kept in the database (production): queued with the enquiry, in its transaction,
+and sent by the worker; the visitor never waits for the mail server, and a crash loses no e-mail.
+"""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from donations.models import DonationEnquiry
+from donations.tasks import queue_enquiry_emails
+from tests.factories import DonationEnquiryFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_the_database(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+
+def test_the_visitor_does_not_wait_for_the_mail_and_the_worker_sends_it(client, enquiry_data):
+    response = client.post("/lets-chat/", enquiry_data)
+
+    assert response.status_code == 302
+    enquiry = DonationEnquiry.objects.get()
+    assert mail.outbox == []
+    assert enquiry.notified_at is None
+    assert DBTaskResult.objects.get().args_kwargs == {"args": [enquiry.pk, True], "kwargs": {}}
+
+    run_worker()
+
+    enquiry.refresh_from_db()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+    assert enquiry.notified_at is not None and enquiry.acknowledged_at is not None
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_a_task_exists_only_when_its_enquiry_was_committed():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enquiry = DonationEnquiryFactory()
+        queue_enquiry_emails(enquiry.pk)
+        raise RuntimeError("the enquiry's transaction fails")
+
+    assert not DonationEnquiry.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_suspected_spam_queues_no_email(client, enquiry_data):
+    client.post("/lets-chat/", enquiry_data | {"homepage": "http://spam.example"})
+
+    assert DonationEnquiry.objects.get().is_spam
+    assert not DBTaskResult.objects.exists()
