@@ -95,7 +95,6 @@ class EnquiryForm(forms.ModelForm):
         fields["name"].validators.append(single_line)
         fields["organisation"].validators.append(single_line)
         fields["country"].widget.attrs["autocomplete"] = "country"
-        fields["country"].choices = [("", _("Choose a country"))] + list(fields["country"].choices)[1:]
         fields["phone"].widget.attrs["autocomplete"] = "tel"
         fields["kind"].choices = list(fields["kind"].choices)[1:]  # a radio list needs no empty choice
         fields["budget"].choices = [("", _("I'd rather not say"))] + list(fields["budget"].choices)[1:]

@@ -152,7 +152,7 @@ class DonationEnquiry(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"), max_length=254)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    country = CountryField(_("country"), blank=True)
+    country = CountryField(_("country"), blank=True, blank_label=_("Choose a country"))
     phone = PhoneNumberField(_("phone"), blank=True)
     kind = models.CharField(_("kind of support"), max_length=20, choices=Kind)
     budget = models.CharField(_("budget"), max_length=20, choices=Budget, blank=True)

@@ -166,6 +166,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "timeout": 10,
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A worker keeps its connection (and the pragmas below) instead of opening the file on every request.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Several gunicorn workers may write at once: each write transaction takes the lock when it begins and
     # waits for it (instead of failing with "database is locked"), and readers never block the writer (WAL).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
