@@ -244,7 +244,7 @@ class SessionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "event", "kind", "order", "starts_at", "n_participants"]
     list_filter = ["kind", "event"]
     list_select_related = ["event"]
-    search_fields = ["title", "summary", "event__title"]
+    search_fields = ["title", "summary", "event__title", "participations__quote"]
     autocomplete_fields = ["event"]
     inlines = [ParticipationInline]
 
@@ -275,7 +275,14 @@ class SpeakerAdmin(SimpleHistoryAdmin):
     list_display_links = ["thumb", "full_name"]
     list_filter = ["identity", "country", "organisation__kind"]
     list_select_related = ["organisation"]
-    search_fields = ["full_name", "first_name", "anonymous_descriptor", "role_title", "organisation__name"]
+    search_fields = [
+        "full_name",
+        "first_name",
+        "anonymous_descriptor",
+        "role_title",
+        "organisation__name",
+        "participations__quote",
+    ]
     autocomplete_fields = ["organisation"]
     fieldsets = [
         (None, {"fields": ["full_name", "role_title", "organisation", "country", "bio"]}),

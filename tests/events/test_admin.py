@@ -485,3 +485,14 @@ def test_coverage_links_open_the_figures_the_event_has(admin_client):
         (f"/admin/media_coverage/coveragefigures/{coverage.pk}/change/", "Coverage figures"),
         (f"/admin/media_coverage/socialfigures/{social.pk}/change/", "Social media figures"),
     ]
+
+
+@pytest.mark.parametrize("changelist", ["admin:events_session_changelist", "admin:events_speaker_changelist"])
+def test_admin_finds_sessions_and_speakers_by_what_was_said(admin_client, changelist):
+    participation = ParticipationFactory(quote="Countries must share best practices")
+    ParticipationFactory(quote="Something else entirely")
+
+    response = admin_client.get(reverse(changelist), {"q": "best practices"})
+
+    results = response.context["cl"].result_list
+    assert list(results) == [participation.session if "session" in changelist else participation.speaker]

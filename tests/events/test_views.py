@@ -224,6 +224,10 @@ def test_speaker_page_lists_sessions_and_quotes(client):
     assert "“Collaborate.”" in content
     assert "Opening</a>" in content
     assert "Hidden" not in content
+    assert (
+        '<meta property="og:description" content="Camilla Waltersson Grönwall: sessions and words at Safe Digital '
+        'events.">'
+    ) in content
 
 
 def test_event_list_filters_by_year_and_country(client):
