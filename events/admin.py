@@ -291,7 +291,8 @@ class SpeakerAdmin(SimpleHistoryAdmin):
             {
                 "fields": ["identity", "first_name", "anonymous_descriptor", "consent_date"],
                 "description": _(
-                    "Anonymous speakers are shown only by their descriptor, with no photo and no page. "
+                    "Anonymous speakers are shown only by their descriptor, with no photo and no page; "
+                    "a photo is deleted from the server when the speaker is made anonymous. "
                     "Their real name never reaches a public page."
                 ),
             },

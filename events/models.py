@@ -485,6 +485,13 @@ class Speaker(RenditionsMixin, TimeStampedModel):
         return re.fullmatch(rf"{re.escape(self.slug_base())}(-\d+)?", self.slug) is not None
 
     def save(self, *args, **kwargs):
+        # An anonymous speaker keeps no photo on the server at all: a file nobody links to is still a file
+        # that can leak (RenditionsMixin removes its renditions with it).
+        if self.is_anonymous and self.photo:
+            self.photo.delete(save=False)
+            self.photo_alt = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "photo", "photo_alt"}
         # The slug is made from the public name only, and remade whenever that name changes, so a URL never
         # carries a name the speaker withheld (e.g. "jane-doe" once they chose "first name only").
         if not self.slug_is_current():

@@ -229,3 +229,20 @@ def test_a_speaker_not_shown_by_full_name_needs_a_consent_date(trait):
 
 def test_a_speaker_shown_by_full_name_needs_no_consent_date():
     SpeakerFactory.build(full_name="Open Person").full_clean()
+
+
+def test_an_anonymous_speaker_keeps_no_photo_on_the_server():
+    from django.core.files.storage import default_storage
+
+    speaker = SpeakerFactory(photo=image_file("portrait.jpg", size=(800, 600)), photo_alt="Portrait")
+    files = [speaker.photo.name] + [name for _width, name in speaker.photo_renditions["jpeg"]]
+    assert all(default_storage.exists(name) for name in files)
+
+    speaker.identity = Speaker.Identity.ANONYMOUS
+    speaker.anonymous_descriptor = "Survivor, Kenya"
+    speaker.save()
+
+    speaker.refresh_from_db()
+    assert not speaker.photo
+    assert speaker.photo_renditions == {}
+    assert not any(default_storage.exists(name) for name in files)
