@@ -94,3 +94,12 @@ def describe_violations(violations):
             lines.append(f"    {' '.join(node['target'])}: {node['html'][:200]}")
             lines.extend(f"        {line}" for line in node["failureSummary"].splitlines())
     return "\n".join(lines)
+
+
+def send_the_form(page):
+    """
+    Clicks Send and waits until the page it leads to has loaded, stylesheets and all: the new page's elements
+    are there (and measurable) before its CSS, so measuring any sooner sees an unstyled page.
+    """
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send").click()

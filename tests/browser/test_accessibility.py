@@ -5,7 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DESKTOP, PHONE, axe_violations, describe_violations, public_pages
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    describe_violations,
+    public_pages,
+    send_the_form,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +46,7 @@ def test_public_page_has_no_axe_violations(new_context, site, demo_event, name, 
 def test_enquiry_form_with_its_errors_shown_has_no_axe_violations(new_context, site, demo_event, viewport):
     page = new_context(viewport=viewport).new_page()
     page.goto(site.url + public_pages(demo_event)["enquiry"])
-    page.get_by_role("button", name="Send").click()
+    send_the_form(page)
     expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
 
     violations = axe_violations(page)

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from donations.models import DonationEnquiry
+from tests.browser.helpers import send_the_form
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,7 @@ def open_the_form(page, site):
 
 
 def send_it_empty(page):
-    page.get_by_role("button", name="Send").click()
+    send_the_form(page)
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_be_visible()
     return summary
@@ -72,7 +73,7 @@ def test_donor_corrects_the_form_and_lands_on_the_thank_you_page(
     expect(page.get_by_label("Your name")).to_be_focused()
 
     fill_in(page)
-    page.get_by_role("button", name="Send").click()
+    send_the_form(page)
 
     # (Any #fragment from following the error list stays on the address through the redirect.)
     expect(page).to_have_url(re.compile(re.escape(site.url) + r"/lets-chat/thank-you/(#.*)?$"))

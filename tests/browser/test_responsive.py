@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.helpers import DESKTOP, PHONE, public_pages, screenshot
+from tests.browser.helpers import DESKTOP, PHONE, public_pages, screenshot, send_the_form
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_no_public_page_scrolls_sideways_on_a_phone(new_context, site, demo_even
     for name, path in pages.items():
         page.goto(site.url + path)
         if name == "enquiry-errors":
-            page.get_by_role("button", name="Send").click()
+            send_the_form(page)
             page.get_by_role("alert").wait_for()
         page.evaluate(ALL_IMAGES_LOADED)
 
@@ -48,7 +48,7 @@ def test_screenshots_of_home_highlights_form_and_thank_you(new_context, site, de
         shots.append(screenshot(page, f"{name}-{viewport['width']}"))
     # The form as a visitor sees it after sending it empty.
     page.goto(site.url + public_pages(demo_event)["enquiry"])
-    page.get_by_role("button", name="Send").click()
+    send_the_form(page)
     page.get_by_role("alert").wait_for()
     shots.append(screenshot(page, f"enquiry-errors-{viewport['width']}"))
 
