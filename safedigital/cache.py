@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
@@ -89,7 +90,22 @@ def _may_be_served_from_cache(request):
         # Staff carry a session; a pending message must reach its reader.
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and _is_public_page(request.path_info)
     )
+
+
+def _is_public_page(path):
+    """
+    Whether `path` is served by a view wrapped in `cache_public_page`: only those are looked for in the cache,
+    so other requests (the form, the admin, the health check) do not pay a round trip to it. Resolving a path
+    costs a few microseconds; asking Redis costs a round trip.
+    """
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    return getattr(view_class.dispatch if view_class else match.func, "stores_public_page", False)
 
 
 def _stored_response(stored):
@@ -123,6 +139,7 @@ class PageCacheMiddleware:
             response = cached_page(request)
             if response is not None:
                 return response
+            request.page_cache_missed = True  # the view need not look again
         return self.get_response(request)
 
 
@@ -138,9 +155,10 @@ def cache_public_page(view):
             return response
         if request.method not in {"GET", "HEAD"} or len(request.get_full_path()) > 300:
             return view(request, *args, **kwargs)
-        response = cached_page(request)
-        if response is not None:
-            return response
+        if not getattr(request, "page_cache_missed", False):
+            response = cached_page(request)
+            if response is not None:
+                return response
         version = content_version()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
@@ -162,4 +180,5 @@ def cache_public_page(view):
         cache.set(page_key(request), stored, timeout)
         return _stored_response(stored)
 
+    wrapper.stores_public_page = True
     return wrapper

@@ -155,3 +155,16 @@ def test_a_page_stored_before_a_change_is_rendered_anew(client):
 
     assert response.status_code == 200
     assert len(queries) > 0
+
+
+def test_only_public_pages_are_looked_for_in_the_cache(client):
+    event = EventFactory()
+
+    with mock.patch("safedigital.cache.cache.get_many", return_value={}) as lookup:
+        client.get(reverse("donations:enquiry"))
+        client.get(reverse("healthz"))
+        assert lookup.call_count == 0
+        client.get(event.get_absolute_url())
+
+    # Once, in the middleware: the view knows it missed and renders.
+    assert lookup.call_count == 1
