@@ -59,11 +59,12 @@ demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 
-# gunicorn in the foreground, and the worker that sends the queued e-mails beside it (stopped with it).
+# gunicorn in the foreground, and beside it (stopped with it, and yielding the CPU to it) the worker that sends
+# the queued e-mails.
 serve: $(STAMP)
 	DEBUG=false $(PY) manage.py collectstatic --noinput
 	DEBUG=false $(PY) manage.py migrate --noinput
-	DEBUG=false $(PY) manage.py db_worker & trap 'kill $$!' EXIT; DEBUG=false $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	DEBUG=false nice -n 10 $(PY) manage.py db_worker & trap 'kill $$!' EXIT; DEBUG=false $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 worker: $(STAMP)
 	DEBUG=false $(PY) manage.py db_worker

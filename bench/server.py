@@ -168,10 +168,24 @@ class Gunicorn:
 
 @contextmanager
 def task_worker(environment, log_path):
-    """`manage.py db_worker` sending the queued e-mails while the load runs; stopped on the way out."""
+    """
+    `manage.py db_worker` sending the queued e-mails while the load runs, at a lower priority than the web
+    workers as `make serve` runs it (e-mails may wait a little in a burst; visitors should not); stopped on
+    the way out.
+    """
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            [
+                "nice",
+                "-n",
+                "10",
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--interval",
+                "0.2",
+                "--no-startup-delay",
+            ],
             cwd=ROOT,
             env=environment,
             stdout=log,

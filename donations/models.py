@@ -317,13 +317,11 @@ class DonationEnquiry(TimeStampedModel):
         Stores a new enquiry unless one with the same form token exists (a double click, a resent POST).
         Returns True when this call stored it.
         """
-        if DonationEnquiry.objects.filter(form_token=self.form_token).exists():
-            return False
         try:
             with transaction.atomic():
                 self.save(force_insert=True)
         except IntegrityError:
-            # Another request with the same token won the race between the check and the insert.
+            # The token's unique constraint: the same form was stored before (or by a request racing this one).
             if DonationEnquiry.objects.filter(form_token=self.form_token).exists():
                 return False
             raise
