@@ -148,7 +148,7 @@ def get_job(path):
 HIDDEN = re.compile(r'<input type="hidden" name="(csrfmiddlewaretoken|stamp)" value="([^"]*)"')
 
 
-def enquiry_fields(number, event_slug=""):
+def enquiry_fields(number):
     """What a donor types into the form (enquiry `number` of a run: its e-mail address is its own)."""
     return {
         "name": f"Load Test Donor {number}",

@@ -227,7 +227,7 @@ class Event(RenditionsMixin, TimeStampedModel):
         made at this event and at its public parent, with their themes' names, and the galleries' photos.
         Returns (pledges, the parent's pledges, [(gallery, photos), …] for the galleries that have photos).
         """
-        parent_id = self.parent_id if self.parent and self.parent.is_public else None
+        parent_id = self.public_parent.pk if self.public_parent else None
         pledges = list(
             CountryPledge.objects.filter(event_id__in=[self.pk, parent_id] if parent_id else [self.pk])
             .with_theme_names()
@@ -241,6 +241,11 @@ class Event(RenditionsMixin, TimeStampedModel):
             [pledge for pledge in pledges if pledge.event_id == parent_id],
             sorted(galleries.items(), key=lambda item: (item[0].order, item[0].pk)),
         )
+
+    @property
+    def public_parent(self):
+        """The larger event this one fed into, when the public may see it (a draft's title is never shown)."""
+        return self.parent if self.parent and self.parent.is_public else None
 
     @property
     def is_public(self):

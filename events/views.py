@@ -143,8 +143,7 @@ class EventDetailView(DetailView):
         context["films"] = [video for video in event.videos.all() if video.kind != video.Kind.INTERVIEW]
         context["interviews"] = [video for video in event.videos.all() if video.kind == video.Kind.INTERVIEW]
         context["galleries"] = galleries
-        # The event this one fed into, only when the public may see it: a draft parent's title is not shown.
-        context["public_parent"] = event.parent if event.parent and event.parent.is_public else None
+        context["public_parent"] = event.public_parent
         context["pledges"] = by_country_name(pledges)
         context["parent_pledges"] = by_country_name(parent_pledges)
         context["is_preview"] = not event.is_public
