@@ -3,8 +3,9 @@ Whole-page cache for anonymous visitors.
 
 A public view wrapped in `cache_public_page` stores its rendered page (local memory, or Redis shared by every
 app server). `PageCacheMiddleware`, early in the middleware stack, answers the next anonymous request for the
-same address from the cache before sessions, authentication, CSRF or URL resolving run, so a cached page
-costs less than Django's own "ok" view. Anyone carrying a session cookie (staff) goes through the whole stack
+same address from the cache before sessions, authentication, CSRF or the view run (it only resolves the
+address, to look for pages of cached views alone), so a cached page costs about what Django's own "ok" view
+does with the local-memory cache (Redis adds a round trip). Anyone carrying a session cookie (staff) goes through the whole stack
 and gets a fresh page; staff, draft previews, non-GET requests and errors are never stored.
 
 Any save or delete of a record in a content app bumps one version number; a stored page remembers the
@@ -17,6 +18,7 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -89,7 +91,7 @@ def _may_be_served_from_cache(request):
         and len(request.get_full_path()) <= 300
         # Staff carry a session; a pending message must reach its reader.
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
         and _is_public_page(request.path_info)
     )
 
