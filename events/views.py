@@ -140,7 +140,10 @@ class EventDetailView(DetailView):
             (resource for resource in event.resources.all() if resource.kind == resource.Kind.CALL_TO_ACTION),
             None,
         )
-        context["films"] = [video for video in event.videos.all() if video.kind != video.Kind.INTERVIEW]
+        films = [video for video in event.videos.all() if video.kind != video.Kind.INTERVIEW]
+        for session in sessions:  # each session shows the films screened in it
+            session.films = [video for video in films if video.session_id == session.pk]
+        context["films"] = [video for video in films if video.session_id is None]
         context["interviews"] = [video for video in event.videos.all() if video.kind == video.Kind.INTERVIEW]
         context["galleries"] = galleries
         context["public_parent"] = event.public_parent

@@ -135,6 +135,27 @@ def test_highlights_page_shows_every_section_in_order(client):
     assert '<meta property="og:type" content="article">' in content
 
 
+def test_films_are_shown_in_their_session_and_the_others_under_films(client):
+    event = EventFactory()
+    screening = SessionFactory(event=event, kind="film", title="Film screening", order=1)
+    SessionFactory(event=event, kind="closing", title="Closing remarks", order=2)
+    # The session's film comes first in the event's order, the film of no session after it.
+    VideoFactory(event=event, session=screening, title="Beyond the Screen", order=1)
+    VideoFactory(event=event, title="A film on its own", order=2)
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    sections = re.split(r'<section class="(?:section |session )', content)
+    (screening_html,) = [part for part in sections if "Film screening</h3>" in part]
+    (closing_html,) = [part for part in sections if "Closing remarks</h3>" in part]
+    (films_html,) = [part for part in sections if part.startswith("films")]
+    assert "Beyond the Screen" in screening_html
+    assert "Beyond the Screen" not in closing_html + films_html
+    assert '<h2 id="films-heading">Films</h2>' in films_html
+    assert "A film on its own" in films_html
+    assert content.count('<figure class="video') == 2  # each film once
+
+
 def test_empty_sections_are_hidden(client):
     event = EventFactory()
 
