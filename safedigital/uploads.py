@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.encoding import filepath_to_uri
+from django.utils.functional import empty
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
 
@@ -267,14 +268,23 @@ def make_renditions(field_file, folder="renditions"):
     return result
 
 
+def media_urls(names):
+    """
+    The addresses of stored files. For files on local disk they are built directly, the base address read
+    once (Django's storage.url() parses and joins URLs, and reaching the storage and its base address through
+    their lazy wrappers costs more than the rest: it adds up over the hundreds of renditions a page lists);
+    other storages are asked.
+    """
+    storage = default_storage._wrapped if default_storage._wrapped is not empty else default_storage
+    if storage.__class__.url is FileSystemStorage.url:
+        base_url = storage.base_url
+        return [base_url + filepath_to_uri(name) for name in names]
+    return [storage.url(name) for name in names]
+
+
 def media_url(name):
-    """
-    The address of a stored file. For files on local disk it is built directly (Django's storage.url() parses
-    and joins URLs, which adds up over the hundreds of renditions a page lists); other storages are asked.
-    """
-    if default_storage.__class__.url is FileSystemStorage.url:
-        return default_storage.base_url + filepath_to_uri(name)
-    return default_storage.url(name)
+    """The address of one stored file (see media_urls)."""
+    return media_urls((name,))[0]
 
 
 def delete_renditions(renditions):

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from safedigital.richtext import sanitize
-from safedigital.uploads import media_url
+from safedigital.uploads import media_url, media_urls
 
 register = template.Library()
 
@@ -21,7 +21,8 @@ def _candidates(renditions, kind, largest=None):
         fitting = [item for item in items if item[0] <= largest] or items[:1]
         bigger = [item for item in items if item[0] > largest][:1]
         items = fitting + (bigger if fitting[-1][0] < largest else [])
-    return [(width, media_url(name)) for width, name in items]
+    urls = media_urls([name for _width, name in items])
+    return [(width, url) for (width, _name), url in zip(items, urls, strict=True)]
 
 
 def _srcset(candidates):
