@@ -10,6 +10,7 @@ from django_countries import countries
 from django_countries import sort_key as country_name_key
 
 from safedigital.cache import cache_public_page
+from safedigital.countries import country_name
 
 from .figures import figures_for
 from .models import CountryPledge, Event, Participation, Speaker, Theme
@@ -26,13 +27,14 @@ def country_choices(codes):
     (code, name) pairs, sorted by the name as shown in the active language (Madagascar before Moldova, whose
     codes MG and MD sort the other way), the way django-countries sorts its own lists.
     """
-    return sorted(((code, countries.name(code)) for code in set(codes)), key=country_name_key)
+    return sorted(((code, country_name(code)) for code in set(codes)), key=country_name_key)
 
 
 def by_country_name(pledges):
     """Pledges sorted by their country's name as shown, then as entered; in Python, for prefetched pledges."""
     return sorted(
-        pledges, key=lambda pledge: (country_name_key((pledge.country.code, pledge.country.name)), pledge.pk)
+        pledges,
+        key=lambda pledge: (country_name_key((pledge.country.code, country_name(pledge.country))), pledge.pk),
     )
 
 

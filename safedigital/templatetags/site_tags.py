@@ -2,10 +2,17 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from safedigital.countries import country_name as _country_name
 from safedigital.richtext import sanitize
 from safedigital.uploads import media_url, media_urls
 
 register = template.Library()
+
+
+@register.filter
+def country_name(country):
+    """`{{ pledge.country|country_name }}`: the name as shown, like `country.name`, without its cost per call."""
+    return _country_name(country)
 
 
 @register.filter
