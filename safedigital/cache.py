@@ -12,10 +12,28 @@ Any save or delete of a record in a content app bumps one version number; a stor
 version it was rendered at and is not served once the version has moved on, so an editor never sees a stale
 page after saving, whichever page shows the record. A page is also kept no longer than the next scheduled
 publish time, so scheduled publishing needs no cron.
+
+The content version is shared by every process of the site. With Redis it is a key there. Without Redis the
+local-memory cache belongs to one process, and gunicorn runs several, so the version lives in a small file
+shared by the processes of the machine (`VersionFile`, at `PAGE_CACHE_VERSION_FILE`, created on first use):
+an 8-byte counter mapped into each process's memory. Reading it is a load from memory (nanoseconds, no system
+call); a bump takes an exclusive `flock` on the file and adds one. The counter is page-aligned, and an aligned
+8-byte load or store is a single access on x86-64 and ARMv8, so a reader sees the old or the new value, never
+a mix. A file's modification time would not do: it is coarse (two saves within its granularity look like one)
+and costs a system call per request; a database row would cost a query. A process notices within
+`FILE_RECHECK_SECONDS` when the file was removed or replaced. The tests make each process forget its mapping
+between tests (`reset_local_state`).
 """
 
+import contextlib
+import ctypes
+import fcntl
 import hashlib
+import mmap
+import os
+import time
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -34,12 +52,103 @@ VERSION_KEY = "page-cache:version"
 BROWSER_MAX_AGE = 60
 CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}"
 VARY = "Cookie, Accept-Language"
+# Without Redis: how often a process checks that the version file is still the one it mapped.
+FILE_RECHECK_SECONDS = 1
+
+
+def _first_version():
+    """A version for a new counter: the time in milliseconds, above any counter it may replace."""
+    return int(time.time() * 1000)
+
+
+class VersionFile:
+    """The content version as an 8-byte counter in a file mapped by every process of the machine (see above)."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked() as fd:
+            self._map(fd)
+
+    def current(self):
+        if time.monotonic() - self.checked_at >= FILE_RECHECK_SECONDS:
+            self._follow_replacement()
+        return self.counter.value
+
+    def bump(self):
+        with self._locked() as fd:
+            if self._identity(os.fstat(fd)) != self.identity:
+                self._map(fd)
+            self.counter.value += 1
+
+    @contextlib.contextmanager
+    def _locked(self):
+        """
+        The file, opened anew (so that the lock excludes even a process forked from this one) and locked.
+        Unlocked explicitly: closing is not enough, as the memory map keeps a duplicate of the descriptor.
+        """
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield fd
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _map(self, fd):
+        if os.fstat(fd).st_size < ctypes.sizeof(ctypes.c_uint64):
+            os.ftruncate(fd, ctypes.sizeof(ctypes.c_uint64))
+        counter = ctypes.c_uint64.from_buffer(mmap.mmap(fd, ctypes.sizeof(ctypes.c_uint64)))
+        if counter.value == 0:
+            counter.value = _first_version()
+        self.counter, self.identity = counter, self._identity(os.fstat(fd))
+        self.checked_at = time.monotonic()
+
+    def _follow_replacement(self):
+        try:
+            replaced = self._identity(os.stat(self.path)) != self.identity
+        except FileNotFoundError:
+            replaced = True
+        if replaced:
+            with self._locked() as fd:
+                self._map(fd)
+        self.checked_at = time.monotonic()
+
+    @staticmethod
+    def _identity(stat):
+        return stat.st_dev, stat.st_ino
+
+
+class ProcessState:
+    """What this process keeps to itself: its mapping of the version file."""
+
+    def __init__(self):
+        self.version_file = None
+
+
+_process = ProcessState()
+
+
+def reset_local_state():
+    """Forget this process's mapping of the version file, as a new process would start."""
+    global _process
+    _process = ProcessState()
+
+
+def _version_file():
+    process = _process
+    if process.version_file is None:
+        process.version_file = VersionFile(settings.PAGE_CACHE_VERSION_FILE)
+    return process.version_file
 
 
 def content_version():
+    if not settings.REDIS_URL:
+        return _version_file().current()
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = int(timezone.now().timestamp() * 1000)
+        version = _first_version()
         cache.add(VERSION_KEY, version, timeout=None)
         version = cache.get(VERSION_KEY, version)
     return version
@@ -47,10 +156,13 @@ def content_version():
 
 def content_changed(**kwargs):
     """Make every stored page stale (each remembers the version it was rendered at)."""
+    if not settings.REDIS_URL:
+        _version_file().bump()
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
+        cache.set(VERSION_KEY, _first_version(), timeout=None)
 
 
 def _on_content_signal(sender, **kwargs):
@@ -123,9 +235,12 @@ def _stored_response(stored):
 def cached_page(request):
     """The stored page for this request, when there is one of the current content version; else None."""
     key = page_key(request)
-    found = cache.get_many([VERSION_KEY, key])
-    stored = found.get(key)
-    if stored is None or stored["version"] != found.get(VERSION_KEY):
+    if settings.REDIS_URL:
+        found = cache.get_many([VERSION_KEY, key])
+        version, stored = found.get(VERSION_KEY), found.get(key)
+    else:
+        version, stored = _version_file().current(), cache.get(key)
+    if stored is None or stored["version"] != version:
         return None
     return _stored_response(stored)
 

@@ -1,4 +1,8 @@
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -8,8 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from safedigital.cache import content_changed
+from events.models import Event
+from safedigital.cache import content_changed, reset_local_state
 from tests.factories import EventFactory, ParticipationFactory, SessionFactory, SpeakerFactory
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +167,7 @@ def test_a_page_stored_before_a_change_is_rendered_anew(client):
 def test_only_public_pages_are_looked_for_in_the_cache(client):
     event = EventFactory()
 
-    with mock.patch("safedigital.cache.cache.get_many", return_value={}) as lookup:
+    with mock.patch("safedigital.cache.cached_page", return_value=None) as lookup:
         client.get(reverse("donations:enquiry"))
         client.get(reverse("healthz"))
         assert lookup.call_count == 0
@@ -168,3 +175,34 @@ def test_only_public_pages_are_looked_for_in_the_cache(client):
 
     # Once, in the middleware: the view knows it missed and renders.
     assert lookup.call_count == 1
+
+
+def test_a_change_saved_by_another_process_is_seen_at_once_without_redis(client, settings):
+    settings.REDIS_URL = ""  # the version file, also in CI's run with Redis
+    reset_local_state()
+    event = EventFactory(title="Old title")
+    assert "Old title" in client.get(event.get_absolute_url()).content.decode()
+    # Another process (a second gunicorn worker, a management command) saves the event: the row changes
+    # (here without signals, as this process would otherwise announce it itself) and it announces the change.
+    Event.objects.filter(pk=event.pk).update(title="New title")
+    environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "safedigital.settings",
+        "PAGE_CACHE_VERSION_FILE": str(settings.PAGE_CACHE_VERSION_FILE),
+    }
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from safedigital.cache import content_changed; content_changed()",
+        ],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        timeout=120,
+    )
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert "New title" in content
+    assert "Old title" not in content
