@@ -7,10 +7,11 @@ same address from the cache before sessions, authentication, CSRF or the view ru
 address, to look for pages of cached views alone). Anyone carrying a session cookie (staff) goes through the
 whole stack and gets a fresh page; staff, draft previews, non-GET requests and errors are never stored.
 
-Any save or delete of a record in a content app bumps one version number; a stored page remembers the version
-it was rendered at and is not served once the version has moved on, so an editor never sees a stale page after
-saving, whichever page shows the record. A page is also kept no longer than the next scheduled publish time, so
-scheduled publishing needs no cron.
+Any save or delete of a record in a content app bumps one version number, and bumps it again when the
+transaction commits: a page rendered in between, from the rows as they were, must not be kept. A stored page
+remembers the version it was rendered at and is not served once the version has moved on, so an editor never
+sees a stale page after saving, whichever page shows the record. A page is also kept no longer than the next
+scheduled publish time, so scheduled publishing needs no cron.
 
 Serving a stored page costs no round trip to anything, which is what makes it as cheap as Django's own "ok"
 view:
@@ -67,6 +68,7 @@ import redis
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -324,10 +326,13 @@ def content_version():
 
 def content_changed(**kwargs):
     """
-    Make every stored page stale (each remembers the version it was rendered at). A change that cannot be
-    announced raises: an edit must never leave stale pages behind.
+    Make every stored page stale (each remembers the version it was rendered at), now and again when the
+    current transaction commits. A change that cannot be announced raises: an edit must never leave
+    stale pages behind.
     """
     _versions().bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _versions().bump(), robust=True)
 
 
 def _on_content_signal(sender, **kwargs):

@@ -222,6 +222,22 @@ def test_a_page_is_kept_no_longer_than_its_timeout(client, settings):
     assert len(queries) > 0
 
 
+def test_a_page_rendered_before_a_change_commits_is_not_kept(client, django_capture_on_commit_callbacks):
+    event = EventFactory(title="Before")
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "After"
+        event.save()
+        # Rendered by another request while the change is saved but not yet committed: this page may show
+        # the rows as they were, yet carries the version the save made.
+        client.get(event.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(event.get_absolute_url())
+
+    assert len(queries) > 0
+    assert "After" in response.content.decode()
+
+
 def test_a_change_saved_by_another_process_is_seen_at_once_without_redis(client, settings):
     settings.REDIS_URL = ""  # the version file, also in CI's run with Redis
     reset_local_state()
