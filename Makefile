@@ -33,7 +33,7 @@ help:
 	@echo "make bench   the benchmark in bench/ (never run by the tests; BENCH_ARGS=--help)"
 	@echo "make bench-enquiries  10,000 enquiries from 32 clients, then again while a worker is killed"
 	@echo "make lock    re-resolve constraints.txt after changing pyproject.toml"
-	@echo "make clean   remove .venv, the SQLite database, media and collected static files"
+	@echo "make clean   remove .venv, the SQLite database, the page cache's version file, media and collected static files"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -108,4 +108,4 @@ lock: | python
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles test-output
+	rm -rf $(VENV) db.sqlite3 page-cache-version media staticfiles test-output

@@ -83,6 +83,7 @@ def server_environment(workdir, database_url, **overrides):
         DATABASE_URL=database_url,
         MEDIA_ROOT=str(workdir / "media"),
         STATIC_ROOT=str(workdir / "static"),
+        PAGE_CACHE_VERSION_FILE=str(workdir / "page-cache-version"),
         SERVE_MEDIA="false",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         FUNDRAISING_EMAILS="fundraising@bench.example",

@@ -4,22 +4,71 @@ Whole-page cache for anonymous visitors.
 A public view wrapped in `cache_public_page` stores its rendered page (local memory, or Redis shared by every
 app server). `PageCacheMiddleware`, early in the middleware stack, answers the next anonymous request for the
 same address from the cache before sessions, authentication, CSRF or the view run (it only resolves the
-address, to look for pages of cached views alone), so a cached page costs about what Django's own "ok" view
-does with the local-memory cache (Redis adds a round trip). Anyone carrying a session cookie (staff) goes through the whole stack
-and gets a fresh page; staff, draft previews, non-GET requests and errors are never stored.
+address, to look for pages of cached views alone). Anyone carrying a session cookie (staff) goes through the
+whole stack and gets a fresh page; staff, draft previews, non-GET requests and errors are never stored.
 
-Any save or delete of a record in a content app bumps one version number; a stored page remembers the
-version it was rendered at and is not served once the version has moved on, so an editor never sees a stale
-page after saving, whichever page shows the record. A page is also kept no longer than the next scheduled
-publish time, so scheduled publishing needs no cron.
+Any save or delete of a record in a content app bumps one version number, and bumps it again when the
+transaction commits: a page rendered in between, from the rows as they were, must not be kept. A stored page
+remembers the version it was rendered at and is not served once the version has moved on, so an editor never
+sees a stale page after saving, whichever page shows the record. A page is also kept no longer than the next
+scheduled publish time, so scheduled publishing needs no cron.
+
+Serving a stored page costs no round trip to anything, which is what makes it as cheap as Django's own "ok"
+view:
+
+- **Local copies.** Each process keeps up to `PAGE_CACHE_LOCAL_PAGES` stored pages in its own memory
+  (`LocalPages`: the stored dicts themselves, least recently used dropped first, nothing unpickled). A copy
+  is used only while its version is the current one and its expiry time (the timeout it was stored with) has
+  not passed; otherwise the page is looked for in the cache (Redis), and what is found is kept locally.
+- **The content version, known without asking.** It is shared by every process of the site, yet read at
+  each request without a round trip:
+
+  - With Redis (`RedisVersion`): the version is a Redis key, and a bump INCRs it and PUBLISHes on a channel
+    named like it (so with the cache's key prefix: parallel test workers do not hear each other). Each
+    process holds one subscription and, at each lookup, reads whatever has arrived on it without waiting
+    (the kernel has it already; no round trip). When anything has, it reads the key once (never trusting
+    the messages' order: two writers may interleave). It subscribes before it reads the key, and waits for
+    the subscription's confirmation, so no bump falls between the two. Redis writes a message to every
+    subscriber before it answers any command that reaches it later, so each server has the message in its
+    socket (or on the one network hop from Redis) well before an editor's browser, several round trips
+    later, asks it for a page again. A process that bumped re-reads at its next lookup in any case, and
+    every process re-reads every `RECHECK_SECONDS`, which bounds what a subscription that died without a
+    sound (a half-open connection) could hide. Without a subscription (it cannot be made, or it broke) a
+    process reads the key at every lookup (a round trip) and tries to subscribe again every
+    `RESUBSCRIBE_SECONDS`. When Redis does not answer, pages are rendered afresh and not stored: an outage
+    slows pages down but never turns them into errors. A bump that Redis does not take raises, so that an
+    edit never leaves stale pages behind.
+  - Without Redis (`VersionFile`): the local-memory cache belongs to one process, and gunicorn runs several,
+    so the version lives in a small file shared by the processes of the machine (`PAGE_CACHE_VERSION_FILE`,
+    created on first use): an 8-byte counter mapped into each process's memory. Reading it is a load from
+    memory (nanoseconds, no system call); a bump takes an exclusive `flock` on the file and adds one. The
+    counter is page-aligned, and an aligned 8-byte load or store is a single access on x86-64 and ARMv8, so a
+    reader sees the old or the new value, never a mix. A file's modification time would not do: it is coarse
+    (two saves within its granularity look like one) and costs a system call per request; a database row
+    would cost a query. A process notices within `FILE_RECHECK_SECONDS` when the file was removed or replaced.
+
+Each process forgets its connections, its subscription and its local copies when it is forked (gunicorn's
+workers start clean), and the tests make it forget them between tests (`reset_local_state`).
 """
 
+import contextlib
+import ctypes
+import fcntl
 import hashlib
+import logging
+import mmap
+import os
+import threading
+import time
+from collections import OrderedDict
 from functools import wraps
+from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -27,6 +76,11 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_request
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+logger = logging.getLogger(__name__)
 
 CONTENT_APPS = {"events", "media_coverage"}
 VERSION_KEY = "page-cache:version"
@@ -34,23 +88,251 @@ VERSION_KEY = "page-cache:version"
 BROWSER_MAX_AGE = 60
 CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}"
 VARY = "Cookie, Accept-Language"
+# With Redis: how often a process reads the version even when no message came, and how often it tries to
+# subscribe again after failing; the timeout of its own connections (an outage must not hold pages long).
+RECHECK_SECONDS = 5
+RESUBSCRIBE_SECONDS = 5
+REDIS_TIMEOUT_SECONDS = 1
+# Without Redis: how often a process checks that the version file is still the one it mapped.
+FILE_RECHECK_SECONDS = 1
+# Failures of the shared cache that make a page be rendered afresh instead of answered from the cache.
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def _first_version():
+    """A version for a new counter: the time in milliseconds, above any counter it may replace."""
+    return int(time.time() * 1000)
+
+
+class RedisVersion:
+    """The content version as a Redis key, known in this process through a subscription (see above)."""
+
+    def __init__(self, url, key):
+        # No retries: a failure shows at once, and a subscription is never silently re-made behind our back.
+        self.client = redis.Redis.from_url(
+            url,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+        )
+        self.key = self.channel = key
+        self.lock = threading.Lock()  # one thread at a time reads the subscription
+        self.pubsub = None
+        self.version = None
+        self.read_at = 0.0
+        self.subscribe_at = 0.0
+        self.stale = False
+        self.warned = False
+
+    def current(self):
+        with self.lock:
+            now = time.monotonic()
+            if self.pubsub is None and now >= self.subscribe_at:
+                self._subscribe(now)
+            if self.pubsub is not None:
+                try:
+                    if self._messages_arrived() or self.stale or now - self.read_at >= RECHECK_SECONDS:
+                        self.stale = False
+                        self.version, self.read_at = self._read(), now
+                    return self.version
+                except CACHE_ERRORS as error:
+                    self._unsubscribe(now, error)
+        return self._read()
+
+    def bump(self):
+        pipe = self.client.pipeline(transaction=False)
+        pipe.set(self.key, _first_version(), nx=True)
+        pipe.incr(self.key)
+        pipe.publish(self.channel, b"")
+        pipe.execute()
+        # Our own message is on its way too; this process need not count on it.
+        self.stale = True
+
+    def _read(self):
+        value = self.client.get(self.key)
+        if value is None:
+            pipe = self.client.pipeline(transaction=False)
+            pipe.set(self.key, _first_version(), nx=True)
+            pipe.get(self.key)
+            value = pipe.execute()[1]
+        return int(value)
+
+    def _messages_arrived(self):
+        arrived = False
+        while self.pubsub.get_message(timeout=0) is not None:
+            arrived = True
+        return arrived
+
+    def _subscribe(self, now):
+        pubsub = self.client.pubsub()
+        try:
+            pubsub.subscribe(self.channel)
+            confirmation = pubsub.get_message(timeout=REDIS_TIMEOUT_SECONDS)
+            if confirmation is None or confirmation["type"] != "subscribe":
+                raise redis.ConnectionError("the subscription was not confirmed")
+            version = self._read()
+        except CACHE_ERRORS as error:
+            self._close(pubsub)
+            self._unsubscribe(now, error)
+            return
+        self.pubsub, self.version, self.read_at, self.stale = pubsub, version, now, False
+        if self.warned:
+            logger.info("Page cache: subscribed to %s again", self.channel)
+            self.warned = False
+
+    def _unsubscribe(self, now, error):
+        if self.pubsub is not None:
+            self._close(self.pubsub)
+        self.pubsub = self.version = None
+        self.subscribe_at = now + RESUBSCRIBE_SECONDS
+        if not self.warned:
+            logger.warning(
+                "Page cache: no subscription to %s (%s); reading the version at every lookup until it is back",
+                self.channel,
+                error,
+            )
+            self.warned = True
+
+    @staticmethod
+    def _close(pubsub):
+        with contextlib.suppress(*CACHE_ERRORS):
+            pubsub.close()
+
+
+class VersionFile:
+    """The content version as an 8-byte counter in a file mapped by every process of the machine (see above)."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked() as fd:
+            self._map(fd)
+
+    def current(self):
+        if time.monotonic() - self.checked_at >= FILE_RECHECK_SECONDS:
+            self._follow_replacement()
+        return self.counter.value
+
+    def bump(self):
+        with self._locked() as fd:
+            if self._identity(os.fstat(fd)) != self.identity:
+                self._map(fd)
+            self.counter.value += 1
+
+    @contextlib.contextmanager
+    def _locked(self):
+        """
+        The file, opened anew (so that the lock excludes even a process forked from this one) and locked.
+        Unlocked explicitly: closing is not enough, as the memory map keeps a duplicate of the descriptor.
+        """
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield fd
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _map(self, fd):
+        if os.fstat(fd).st_size < ctypes.sizeof(ctypes.c_uint64):
+            os.ftruncate(fd, ctypes.sizeof(ctypes.c_uint64))
+        counter = ctypes.c_uint64.from_buffer(mmap.mmap(fd, ctypes.sizeof(ctypes.c_uint64)))
+        if counter.value == 0:
+            counter.value = _first_version()
+        self.counter, self.identity = counter, self._identity(os.fstat(fd))
+        self.checked_at = time.monotonic()
+
+    def _follow_replacement(self):
+        try:
+            replaced = self._identity(os.stat(self.path)) != self.identity
+        except FileNotFoundError:
+            replaced = True
+        if replaced:
+            with self._locked() as fd:
+                self._map(fd)
+        self.checked_at = time.monotonic()
+
+    @staticmethod
+    def _identity(stat):
+        return stat.st_dev, stat.st_ino
+
+
+class LocalPages:
+    """This process's copies of stored pages, at most `PAGE_CACHE_LOCAL_PAGES`, the least recently used dropped."""
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, version):
+        with self.lock:
+            stored = self.pages.get(key)
+            if stored is None:
+                return None
+            if not _is_current(stored, version):
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return stored
+
+    def put(self, key, stored):
+        with self.lock:
+            self.pages[key] = stored
+            self.pages.move_to_end(key)
+            while len(self.pages) > max(settings.PAGE_CACHE_LOCAL_PAGES, 0):
+                self.pages.popitem(last=False)
+
+
+class ProcessState:
+    """What this process keeps to itself: its view of the content version and its copies of stored pages."""
+
+    def __init__(self):
+        self.versions = None
+        self.pages = LocalPages()
+
+
+_process = ProcessState()
+
+
+def reset_local_state():
+    """Forget this process's connections, subscription and local copies, as a new process would start."""
+    global _process
+    _process = ProcessState()
+
+
+# A forked child must not share its parent's subscription (both would read from one socket).
+os.register_at_fork(after_in_child=reset_local_state)
+
+
+def _versions():
+    process = _process
+    if process.versions is None:
+        if settings.REDIS_URL:
+            process.versions = RedisVersion(settings.REDIS_URL, cache.make_key(VERSION_KEY))
+        else:
+            process.versions = VersionFile(settings.PAGE_CACHE_VERSION_FILE)
+    return process.versions
 
 
 def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = int(timezone.now().timestamp() * 1000)
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
+    """The current content version, or None when it cannot be known (then nothing is served nor stored)."""
+    try:
+        return _versions().current()
+    except CACHE_ERRORS as error:
+        logger.warning("Page cache: the content version is unknown (%s); rendering afresh", error)
+        return None
 
 
 def content_changed(**kwargs):
-    """Make every stored page stale (each remembers the version it was rendered at)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
+    """
+    Make every stored page stale (each remembers the version it was rendered at), now and again when the
+    current transaction commits. A change that cannot be announced raises: an edit must never leave
+    stale pages behind.
+    """
+    _versions().bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _versions().bump(), robust=True)
 
 
 def _on_content_signal(sender, **kwargs):
@@ -99,8 +381,8 @@ def _may_be_served_from_cache(request):
 def _is_public_page(path):
     """
     Whether `path` is served by a view wrapped in `cache_public_page`: only those are looked for in the cache,
-    so other requests (the form, the admin, the health check) do not pay a round trip to it. Resolving a path
-    costs a few microseconds; asking Redis costs a round trip.
+    so other requests (the form, the admin, the health check) do not pay a lookup. Resolving a path costs a
+    few microseconds.
     """
     try:
         match = resolve(path)
@@ -108,6 +390,11 @@ def _is_public_page(path):
         return False
     view_class = getattr(match.func, "view_class", None)
     return getattr(view_class.dispatch if view_class else match.func, "stores_public_page", False)
+
+
+def _is_current(stored, version):
+    # Pages stored before local copies existed carry no expiry time: they count as expired.
+    return stored["version"] == version and stored.get("expires", 0) > time.time()
 
 
 def _stored_response(stored):
@@ -122,12 +409,30 @@ def _stored_response(stored):
 
 def cached_page(request):
     """The stored page for this request, when there is one of the current content version; else None."""
-    key = page_key(request)
-    found = cache.get_many([VERSION_KEY, key])
-    stored = found.get(key)
-    if stored is None or stored["version"] != found.get(VERSION_KEY):
+    version = content_version()
+    if version is None:
         return None
+    key = page_key(request)
+    pages = _process.pages
+    stored = pages.get(key, version)
+    if stored is None:
+        try:
+            stored = cache.get(key)
+        except CACHE_ERRORS as error:
+            logger.warning("Page cache: the cache did not answer (%s); rendering afresh", error)
+            return None
+        if stored is None or not _is_current(stored, version):
+            return None
+        pages.put(key, stored)
     return _stored_response(stored)
+
+
+def _store(key, stored, timeout):
+    _process.pages.put(key, stored)
+    try:
+        cache.set(key, stored, timeout)
+    except CACHE_ERRORS as error:
+        logger.warning("Page cache: the cache did not store a page (%s)", error)
 
 
 class PageCacheMiddleware:
@@ -167,19 +472,21 @@ def cache_public_page(view):
             response = response.render()
         if response.status_code != 200 or response.cookies:
             return response
+        timeout = settings.PAGE_CACHE_SECONDS
+        until_publication = _seconds_until_next_publication()
+        if until_publication is not None:
+            timeout = min(timeout, until_publication)
         stored = {
             "version": version,
+            "expires": time.time() + timeout,
             "content": response.content,
             "content_type": response["Content-Type"],
             "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
             "last_modified": http_date(),
             "language": get_language_from_request(request),
         }
-        timeout = settings.PAGE_CACHE_SECONDS
-        until_publication = _seconds_until_next_publication()
-        if until_publication is not None:
-            timeout = min(timeout, until_publication)
-        cache.set(page_key(request), stored, timeout)
+        if version is not None:
+            _store(page_key(request), stored, timeout)
         return _stored_response(stored)
 
     wrapper.stores_public_page = True

@@ -199,6 +199,11 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Whole-page cache for anonymous visitors, in seconds; 0 switches it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# How many stored pages each process also keeps in its own memory, answered without asking the cache (Redis).
+PAGE_CACHE_LOCAL_PAGES = env_int("PAGE_CACHE_LOCAL_PAGES", 200)
+# Without Redis, the page cache's content version lives in this file, shared by the processes of one machine
+# (gunicorn's workers, management commands); it is created on first use, in a folder the site may write to.
+PAGE_CACHE_VERSION_FILE = Path(env_str("PAGE_CACHE_VERSION_FILE", BASE_DIR / "page-cache-version"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,6 +2,8 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
+from safedigital.cache import reset_local_state
+
 # pytester runs small pytest sessions in the tests of the browser tests' gate (tests/browser/test_gate.py).
 pytest_plugins = ["pytester"]
 
@@ -21,10 +23,17 @@ def clear_cache():
         cache.clear()
 
 
+@pytest.fixture(scope="session")
+def page_cache_version_file(tmp_path_factory):
+    """The page cache's version file of this test process (each pytest-xdist worker has its own temporary folder)."""
+    return tmp_path_factory.mktemp("page-cache") / "version"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_site(settings, tmp_path):
-    """Each test gets its own media folder, plain static storage and an empty cache."""
+def _isolated_site(settings, tmp_path, page_cache_version_file):
+    """Each test gets its own media folder, plain static storage, an empty cache and a fresh page cache state."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PAGE_CACHE_VERSION_FILE = page_cache_version_file
     # The page cache would hide queries and changes from most tests; tests/safedigital/test_cache.py turns it on.
     settings.PAGE_CACHE_SECONDS = 0
     settings.STORAGES = {
@@ -32,8 +41,10 @@ def _isolated_site(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     clear_cache()
+    reset_local_state()
     yield
     clear_cache()
+    reset_local_state()
 
 
 def pytest_configure(config):

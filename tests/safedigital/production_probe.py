@@ -21,6 +21,7 @@ os.environ.update(
         "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
         "STATIC_ROOT": f"{folder}/static",
         "MEDIA_ROOT": f"{folder}/media",
+        "PAGE_CACHE_VERSION_FILE": f"{folder}/page-cache-version",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 )

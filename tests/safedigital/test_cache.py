@@ -1,15 +1,27 @@
+import contextlib
 import datetime
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 from unittest import mock
 
 import pytest
+import redis
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from safedigital.cache import content_changed
+from events.models import Event
+from safedigital import cache as page_cache
+from safedigital.cache import VERSION_KEY, RedisVersion, content_changed, reset_local_state
 from tests.factories import EventFactory, ParticipationFactory, SessionFactory, SpeakerFactory
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +172,7 @@ def test_a_page_stored_before_a_change_is_rendered_anew(client):
 def test_only_public_pages_are_looked_for_in_the_cache(client):
     event = EventFactory()
 
-    with mock.patch("safedigital.cache.cache.get_many", return_value={}) as lookup:
+    with mock.patch("safedigital.cache.cached_page", return_value=None) as lookup:
         client.get(reverse("donations:enquiry"))
         client.get(reverse("healthz"))
         assert lookup.call_count == 0
@@ -168,3 +180,158 @@ def test_only_public_pages_are_looked_for_in_the_cache(client):
 
     # Once, in the middleware: the view knows it missed and renders.
     assert lookup.call_count == 1
+
+
+def test_a_stored_page_is_served_from_the_process_own_memory(client):
+    event = EventFactory(title="Local summit")
+    first = client.get(event.get_absolute_url())
+
+    with mock.patch("safedigital.cache.cache.get", side_effect=AssertionError("asked the cache")):
+        second = client.get(event.get_absolute_url())
+
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_process_keeps_only_so_many_pages_of_its_own(client, settings):
+    settings.PAGE_CACHE_LOCAL_PAGES = 2
+    first, second, third = (EventFactory().get_absolute_url() for _ in range(3))
+    for url in (first, second, third):
+        client.get(url)
+
+    with mock.patch("safedigital.cache.cache.get", wraps=cache.get) as lookup:
+        assert client.get(third).status_code == 200
+        assert lookup.call_count == 0
+        # The least recently used page was dropped from the process's memory; the cache still has it.
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(first).status_code == 200
+        assert lookup.call_count == 1
+        assert len(queries) == 0
+
+
+def test_a_page_is_kept_no_longer_than_its_timeout(client, settings):
+    settings.PAGE_CACHE_SECONDS = 1
+    event = EventFactory()
+    client.get(event.get_absolute_url())
+    time.sleep(1.1)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(event.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(queries) > 0
+
+
+def test_a_page_rendered_before_a_change_commits_is_not_kept(client, django_capture_on_commit_callbacks):
+    event = EventFactory(title="Before")
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "After"
+        event.save()
+        # Rendered by another request while the change is saved but not yet committed: this page may show
+        # the rows as they were, yet carries the version the save made.
+        client.get(event.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(event.get_absolute_url())
+
+    assert len(queries) > 0
+    assert "After" in response.content.decode()
+
+
+def test_a_change_saved_by_another_process_is_seen_at_once_without_redis(client, settings):
+    settings.REDIS_URL = ""  # the version file, also in CI's run with Redis
+    reset_local_state()
+    event = EventFactory(title="Old title")
+    assert "Old title" in client.get(event.get_absolute_url()).content.decode()
+    # Another process (a second gunicorn worker, a management command) saves the event: the row changes
+    # (here without signals, as this process would otherwise announce it itself) and it announces the change.
+    Event.objects.filter(pk=event.pk).update(title="New title")
+    environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "safedigital.settings",
+        "PAGE_CACHE_VERSION_FILE": str(settings.PAGE_CACHE_VERSION_FILE),
+    }
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from safedigital.cache import content_changed; content_changed()",
+        ],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        timeout=120,
+    )
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert "New title" in content
+    assert "Old title" not in content
+
+
+@pytest.mark.parametrize("subscribed", [True, False], ids=["subscribed", "without a subscription"])
+def test_a_change_saved_through_another_server_is_seen_at_once_with_redis(client, settings, subscribed):
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis (REDIS_URL); CI's second run has it")
+    event = EventFactory(title="Old title")
+    refused = mock.patch("redis.client.PubSub.subscribe", side_effect=redis.ConnectionError("refused"))
+    with contextlib.nullcontext() if subscribed else refused:
+        assert "Old title" in client.get(event.get_absolute_url()).content.decode()
+        assert (page_cache._process.versions.pubsub is not None) == subscribed
+        Event.objects.filter(pk=event.pk).update(title="New title")
+        other_server = RedisVersion(settings.REDIS_URL, cache.make_key(VERSION_KEY))
+        other_server.bump()
+        # Redis has written the message to every subscriber before it answers anything later.
+        other_server.client.ping()
+
+        content = client.get(event.get_absolute_url()).content.decode()
+
+    assert "New title" in content
+    assert "Old title" not in content
+
+
+def test_pages_are_rendered_when_the_version_is_unknown(client):
+    event = EventFactory(title="Outage summit")
+    unknown = mock.Mock(**{"current.side_effect": redis.ConnectionError("Redis is down")})
+
+    with mock.patch("safedigital.cache._versions", return_value=unknown):
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(event.get_absolute_url())
+            assert response.status_code == 200
+            assert "Outage summit" in response.content.decode()
+            assert len(queries) > 0  # rendered, never stored
+
+
+def test_pages_are_rendered_when_the_cache_does_not_answer(client):
+    event = EventFactory(title="Outage summit")
+    down = redis.ConnectionError("Redis is down")
+
+    with (
+        mock.patch("safedigital.cache.cache.get", side_effect=down),
+        mock.patch("safedigital.cache.cache.set", side_effect=down),
+    ):
+        response = client.get(event.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Outage summit" in response.content.decode()
+
+
+# The child only reads a few attributes and writes to a pipe before it exits.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_process_starts_without_its_parents_pages_and_connections(client):
+    client.get(EventFactory().get_absolute_url())
+    assert page_cache._process.pages.pages and page_cache._process.versions is not None
+
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child)
+        state = page_cache._process
+        os.write(writing, b"clean" if not state.pages.pages and state.versions is None else b"inherited")
+        os._exit(0)
+    os.close(writing)
+    answer = os.read(reading, 100)
+    os.close(reading)
+    os.waitpid(child, 0)
+
+    assert answer == b"clean"
