@@ -187,7 +187,8 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing its redis-py client (see safedigital/redis_cache.py).
+            "BACKEND": "safedigital.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Parallel test workers (pytest-xdist) share one Redis: each gets its own key namespace.
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "safedigital")
