@@ -251,7 +251,7 @@ def machine_busy_seconds():
 
 class CpuMeter:
     """
-    CPU seconds used by groups of processes between start() and stop(). A group is a callable returning its
+    CPU seconds used by groups of processes since start(), read() on the way and at stop(). A group is a callable returning its
     pids, asked at both ends: a process that appears meanwhile (a new pooled database connection) counts from
     zero, one that ends meanwhile is lost (none does in a normal run).
     """
@@ -265,12 +265,17 @@ class CpuMeter:
         self.started = {name: {pid: cpu_seconds(pid) for pid in pids()} for name, pids in self.groups.items()}
         self.machine_started = machine_busy_seconds()
 
-    def stop(self):
-        """{group: CPU seconds}, with "machine" for everything the machine did (other users included)."""
+    def read(self):
+        """{group: CPU seconds} since start(), with "machine" for everything the machine did (other users too)."""
+        used = {}
         for name, pids in self.groups.items():
             before = self.started[name]
-            self.used[name] = round(sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in pids()), 2)
-        self.used["machine"] = round(machine_busy_seconds() - self.machine_started, 2)
+            used[name] = round(sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in pids()), 2)
+        used["machine"] = round(machine_busy_seconds() - self.machine_started, 2)
+        return used
+
+    def stop(self):
+        self.used = self.read()
         return self.used
 
 
