@@ -9,7 +9,9 @@ The benchmark (`make bench`; never run by the tests). It
    the page cache off and once with it on, warms it, and drives each page with wrk (or, without wrk, the
    bounded client in bench/client.py), measuring Django's floor (a view answering "ok", same server) in
    the same run;
-4. posts valid enquiries from 32 concurrent clients and checks that every one was stored, once;
+4. posts valid enquiries from 32 concurrent clients, checks that every one was stored, once, and says how
+   much CPU each part of the system (web workers, e-mail worker, load client, database, Redis) spent per
+   enquiry;
 5. weighs the highlights page's first view (HTML + CSS + JS as served, compressed) and checks that its
    images are renditions, never the uploaded originals;
 6. prints a table and writes it all to bench/results/bench-<time>.json (and latest.json).
@@ -39,11 +41,14 @@ from bench import client as load  # noqa: E402
 from bench.server import (  # noqa: E402
     RESULTS,
     ROOT,
+    CpuMeter,
     bench_database_url,
     clear_redis,
+    database_server_pids,
     fresh_workdir,
     gunicorn,
     server_environment,
+    server_pids,
     setup_django,
     task_worker,
     wait_for_queued_tasks,
@@ -169,11 +174,11 @@ def warm(port, paths, rounds=20):
     client.close()
 
 
-def post_enquiries(port, count, concurrency, event_slug):
+def post_enquiries(port, count, concurrency, event_slug, meter):
     """
     `count` valid enquiries from `concurrency` clients. Each form is prepared here as the server would
     serve it (its signed stamp, a CSRF token), older than the time trap's minimum before it is sent, so the
-    POST alone is measured.
+    POST alone is measured; `meter` starts counting CPU when the first is sent.
     """
     from django.conf import settings
     from django.middleware.csrf import _get_new_csrf_string
@@ -200,8 +205,38 @@ def post_enquiries(port, count, concurrency, event_slug):
 
         return job
 
-    outcome = load.run([job_for(*form) for form in forms], port, concurrency, time_limit=300)
-    return outcome.summary()
+    jobs = [job_for(*form) for form in forms]
+    meter.start()
+    outcome = load.run(jobs, port, concurrency, time_limit=300)
+    return outcome.summary() | {"cpu_seconds_during_load": meter.read()}
+
+
+def cpu_groups(server, worker):
+    """The processes whose CPU the enquiry POST is charged with, by what they do."""
+    from django.db import connections
+
+    groups = {
+        "web workers": server.worker_pids,
+        "e-mail worker": lambda: [worker.pid],
+        "load client": lambda: [os.getpid()],
+    }
+    if connections["default"].vendor == "postgresql":
+        name = connections["default"].settings_dict["NAME"]
+        groups["database"] = lambda: database_server_pids(name)
+    if os.environ.get("REDIS_URL"):
+        groups["redis (whole server)"] = lambda: server_pids("redis-server")
+    return groups
+
+
+def cpu_report(cpu, requests, until):
+    """CPU per enquiry, in ms, of each group, from the first POST `until` ...; the rest is other processes."""
+    measured = {name: seconds for name, seconds in cpu.items() if name != "machine"}
+    total = sum(measured.values())
+    parts = ", ".join(f"{name} {seconds / requests * 1000:.1f}" for name, seconds in measured.items())
+    return (
+        f"CPU per enquiry (ms), from the first POST {until}: {parts}; "
+        f"together {total / requests * 1000:.1f}; the whole machine {cpu['machine'] / requests * 1000:.1f}"
+    )
 
 
 def stored_enquiries():
@@ -300,6 +335,13 @@ def report(results):
                 f"team told of {stored['team_told']}, the e-mail queue empty "
                 f"{post['emails_drained_after_s']} s after the last answer"
             )
+            if post.get("cpu_seconds") and post["requests"]:
+                lines.append(
+                    cpu_report(post["cpu_seconds_during_load"], post["requests"], "to the last answer")
+                )
+                lines.append(
+                    cpu_report(post["cpu_seconds"], post["requests"], "until the e-mail queue was empty")
+                )
     view = results.get("first_view")
     if view:
         lines.append(
@@ -377,9 +419,13 @@ def main():
                         f"bench: posting {args.posts} enquiries from {args.post_clients} clients", flush=True
                     )
                     # The e-mail worker runs beside the servers, as in production, sharing their CPU.
-                    with task_worker(environment, workdir / "worker.log"):
-                        figures = post_enquiries(server.port, args.posts, args.post_clients, event.slug)
+                    with task_worker(environment, workdir / "worker.log") as worker:
+                        meter = CpuMeter(cpu_groups(server, worker))
+                        figures = post_enquiries(
+                            server.port, args.posts, args.post_clients, event.slug, meter
+                        )
                         figures["emails_drained_after_s"] = wait_for_queued_tasks()
+                        figures["cpu_seconds"] = meter.stop()
                     run["enquiry post"] = figures | {"stored": stored_enquiries()}
             results["runs"][mode] = run
 

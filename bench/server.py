@@ -204,6 +204,82 @@ def task_worker(environment, log_path):
             process.wait()
 
 
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """CPU seconds (user + system) a process has used so far, from /proc; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
+
+
+def database_server_pids(database_name):
+    """The PostgreSQL server processes serving `database_name` (their title names the database)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {database_name} " in title:
+            pids.append(int(entry.name))
+    return pids
+
+
+def server_pids(command):
+    """The processes whose command is `command` (e.g. redis-server)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == command:
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+def machine_busy_seconds():
+    """CPU seconds the whole machine has spent busy (all CPUs, every process), from /proc/stat."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return (sum(ticks[:8]) - idle) / TICKS_PER_SECOND
+
+
+class CpuMeter:
+    """
+    CPU seconds used by groups of processes since start(), read() on the way and at stop(). A group is a callable returning its
+    pids, asked at both ends: a process that appears meanwhile (a new pooled database connection) counts from
+    zero, one that ends meanwhile is lost (none does in a normal run).
+    """
+
+    def __init__(self, groups):
+        self.groups = groups
+        self.started = {}
+        self.used = {}
+
+    def start(self):
+        self.started = {name: {pid: cpu_seconds(pid) for pid in pids()} for name, pids in self.groups.items()}
+        self.machine_started = machine_busy_seconds()
+
+    def read(self):
+        """{group: CPU seconds} since start(), with "machine" for everything the machine did (other users too)."""
+        used = {}
+        for name, pids in self.groups.items():
+            before = self.started[name]
+            used[name] = round(sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in pids()), 2)
+        used["machine"] = round(machine_busy_seconds() - self.machine_started, 2)
+        return used
+
+    def stop(self):
+        self.used = self.read()
+        return self.used
+
+
 def wait_for_queued_tasks(timeout=300):
     """Seconds until no task waits or runs any more (the worker caught up), or None after `timeout`."""
     from django_tasks_db.models import DBTaskResult

@@ -312,14 +312,18 @@ class DonationEnquiry(TimeStampedModel):
             and self.next_action_on < timezone.localdate()
         )
 
-    def save_once(self):
+    def save_once(self, then=None):
         """
-        Stores a new enquiry unless one with the same form token exists (a double click, a resent POST).
-        Returns True when this call stored it.
+        Stores a new enquiry unless one with the same form token exists (a double click, a resent POST), and
+        calls `then()` in the same transaction once it is stored (to queue its e-mails with it: both or
+        neither). Returns True when this call stored it. One transaction, with no savepoint when it is the
+        outermost: a repeat rolls it all back, then is recognised by its token.
         """
         try:
             with transaction.atomic():
                 self.save(force_insert=True)
+                if then is not None:
+                    then()
         except IntegrityError:
             # The token's unique constraint: the same form was stored before (or by a request racing this one).
             if DonationEnquiry.objects.filter(form_token=self.form_token).exists():

@@ -3,7 +3,6 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -65,10 +64,11 @@ def event_slug_for(path):
     return slug if SLUG.match(slug) else ""
 
 
-def published_event(slug):
+def published_event_id(slug):
+    """The id of the published event with this slug, or None (its id is all an enquiry needs)."""
     if not slug or not SLUG.match(slug):
         return None
-    return Event.objects.published().filter(slug=slug).first()
+    return Event.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
 
 
 def page_language():
@@ -94,6 +94,9 @@ class EnquiryView(FormView):
         return slug if SLUG.match(slug) else ""
 
     def get_initial(self):
+        if self.request.method == "POST":
+            # A form sent back is shown with what was sent, its own stamp included: a new one would go unused.
+            return super().get_initial()
         source_path = referring_path(self.request)
         event_slug = self.query_event_slug() or event_slug_for(source_path)
         return {"stamp": spam.issue_stamp(source_path=source_path, event_slug=event_slug)}
@@ -109,20 +112,23 @@ class EnquiryView(FormView):
         enquiry = form.save(commit=False)
         enquiry.form_token = stamp.token
         enquiry.source_path = stamp.source_path
-        enquiry.event = published_event(stamp.event_slug or self.query_event_slug())
+        enquiry.event_id = published_event_id(stamp.event_slug or self.query_event_slug())
         enquiry.language = page_language()
         enquiry.is_spam = bool(problems)
         enquiry.spam_reason = "; ".join(problems)[:500]
-        with transaction.atomic():
-            stored = enquiry.save_once()
-            if stored and not enquiry.is_spam:
-                acknowledge = not over_limit(
-                    self.request,
-                    "donations.acknowledgement",
-                    settings.DONATION_ACKNOWLEDGEMENT_RATE_LIMIT,
-                    key=lambda group, request: enquiry.email.lower(),
-                )
-                tasks.queue_enquiry_emails(enquiry.pk, acknowledge=acknowledge)
+
+        def queue_emails():
+            if enquiry.is_spam:
+                return
+            acknowledge = not over_limit(
+                self.request,
+                "donations.acknowledgement",
+                settings.DONATION_ACKNOWLEDGEMENT_RATE_LIMIT,
+                key=lambda group, request: enquiry.email.lower(),
+            )
+            tasks.queue_enquiry_emails(enquiry.pk, acknowledge=acknowledge)
+
+        stored = enquiry.save_once(then=queue_emails)
         if stored:
             logger.info(
                 "Donation enquiry %s stored%s", enquiry.pk, " as suspected spam" if enquiry.is_spam else ""

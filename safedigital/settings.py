@@ -165,6 +165,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
         "timeout": 10,
     }
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # PostgreSQL binds the parameters itself, and psycopg prepares a statement on its 5th use on a
+        # connection: the queries every request repeats (an enquiry's inserts, the e-mail worker's claim of a
+        # task) are parsed and planned once per pooled connection instead of every time. Turn it off behind a
+        # pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A worker keeps its connection (and the pragmas below) instead of opening the file on every request.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
@@ -187,7 +193,8 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing its redis-py client (see safedigital/redis_cache.py).
+            "BACKEND": "safedigital.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Parallel test workers (pytest-xdist) share one Redis: each gets its own key namespace.
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "safedigital")

@@ -334,10 +334,18 @@ def test_after_a_failure_the_next_email_opens_a_new_connection(recording_mailer)
     assert enquiry.acknowledged_at is not None
 
 
-def test_sending_reads_the_enquiry_and_its_event_in_one_query(django_assert_num_queries):
-    enquiry = DonationEnquiryFactory(event=EventFactory(title="Safe Digital Futures for Children"))
+@pytest.mark.parametrize("with_event", [False, True])
+def test_sending_reads_the_enquiry_and_its_event_in_one_query(django_assert_num_queries, with_event):
+    event = EventFactory(title="Safe Digital Futures & Children") if with_event else None
+    enquiry = DonationEnquiryFactory(event=event)
 
-    with django_assert_num_queries(2):  # the enquiry with its event, then what was sent
+    with django_assert_num_queries(2):  # the enquiry with its event's title, then what was sent
         send_enquiry_emails(enquiry.pk)
 
-    assert "Event: Safe Digital Futures for Children" in mail.outbox[0].body
+    staff = mail.outbox[0]
+    if with_event:
+        assert "Event: Safe Digital Futures & Children" in staff.body
+        assert "<li>Event: Safe Digital Futures &amp; Children</li>" in html_of(staff)
+    else:
+        assert "Event" not in staff.body
+        assert "Event" not in html_of(staff)

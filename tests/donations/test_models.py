@@ -80,6 +80,26 @@ def test_save_once_stores_a_token_once():
     assert DonationEnquiry.objects.count() == 1
 
 
+def test_save_once_does_what_follows_in_the_enquiry_s_transaction_and_only_once():
+    done = []
+    first = DonationEnquiryFactory.build()
+    again = DonationEnquiryFactory.build(form_token=first.form_token)
+
+    assert first.save_once(then=lambda: done.append(DonationEnquiry.objects.get().pk)) is True
+    assert again.save_once(then=lambda: done.append("again")) is False
+    assert done == [first.pk]
+
+
+def test_an_enquiry_whose_follow_up_fails_is_not_stored():
+    def fail():
+        raise RuntimeError("the e-mails could not be queued")
+
+    with pytest.raises(RuntimeError):
+        DonationEnquiryFactory.build().save_once(then=fail)
+
+    assert not DonationEnquiry.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("status", "days_from_today", "overdue"),
     [

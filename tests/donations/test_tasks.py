@@ -7,11 +7,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from donations.models import DonationEnquiry
 from donations.tasks import queue_enquiry_emails
-from tests.factories import DonationEnquiryFactory
+from tests.factories import DonationEnquiryFactory, EventFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,3 +58,32 @@ def test_suspected_spam_queues_no_email(client, enquiry_data):
 
     assert DonationEnquiry.objects.get().is_spam
     assert not DBTaskResult.objects.exists()
+
+
+# Stored once and queued once, in one transaction: no savepoint when it is the outermost, as in production.
+
+
+@pytest.mark.parametrize(("query", "queries"), [("", 4), ("?event=bogota-2024", 5)])
+def test_an_enquiry_and_its_emails_are_stored_in_one_transaction(
+    client, enquiry_data, django_assert_num_queries, query, queries
+):
+    event = EventFactory(slug="bogota-2024")
+
+    # The event's id when the form names one, then BEGIN, the enquiry, its task, COMMIT.
+    with django_assert_num_queries(queries) as captured:
+        response = client.post(f"/lets-chat/{query}", enquiry_data)
+
+    assert response.status_code == 302
+    assert not [query for query in captured.captured_queries if "SAVEPOINT" in query["sql"]]
+    enquiry = DonationEnquiry.objects.get()
+    assert enquiry.event == (event if query else None)
+    assert DBTaskResult.objects.get().args_kwargs == {"args": [enquiry.pk, True], "kwargs": {}}
+
+
+def test_a_form_sent_twice_is_stored_and_queued_once(client, enquiry_data):
+    first = client.post("/lets-chat/", enquiry_data)
+    second = client.post("/lets-chat/", enquiry_data | {"message": "Sent again after pressing back."})
+
+    assert first["Location"] == second["Location"] == reverse("donations:thanks")
+    assert DonationEnquiry.objects.get().message == enquiry_data["message"]
+    assert DBTaskResult.objects.count() == 1

@@ -135,6 +135,14 @@ def test_optional_fields_may_be_left_empty(client, enquiry_data):
     assert (enquiry.organisation, enquiry.country, str(enquiry.phone), enquiry.budget) == ("", "", "", "")
 
 
+@pytest.mark.parametrize("country", ["CO", "GB", "NZ", "ZW"])
+def test_any_country_of_the_list_is_accepted(client, enquiry_data, country):
+    response = post(client, enquiry_data | {"country": country})
+
+    assert response.status_code == 302
+    assert DonationEnquiry.objects.get().country.code == country
+
+
 def test_language_of_the_page_is_recorded(client, enquiry_data):
     post(client, enquiry_data, HTTP_ACCEPT_LANGUAGE="es")
 
@@ -213,6 +221,8 @@ def test_event_page_the_visitor_came_from_is_recorded(client, enquiry_data):
         ("organisation", "x" * 201, "Ensure this value has at most 200 characters (it has 201)."),
         ("organisation", "Acme\nLtd", "Please keep this to one line, without special characters."),
         ("country", "XX", "Select a valid choice. XX is not one of the available choices."),
+        ("country", "co", "Select a valid choice. co is not one of the available choices."),
+        ("country", "COL", "Select a valid choice. COL is not one of the available choices."),
         ("phone", "12345", "Enter a phone number with its country code, like +57 601 234 5678."),
         ("phone", "call me", "Enter a phone number with its country code, like +57 601 234 5678."),
         ("kind", "", "Choose the kind of support you are thinking of."),

@@ -135,3 +135,19 @@ def test_the_csv_import_keeps_its_preview_where_every_worker_can_read_it(redis_u
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == storage
+
+
+@pytest.mark.parametrize(
+    ("switch", "options"), [("", ["True", "5"]), ("false", ["None", "None"])], ids=["default", "switched-off"]
+)
+def test_postgresql_keeps_the_statements_it_repeats_prepared_unless_told_not_to(switch, options):
+    result = run_manage(
+        "shell", "--no-imports", "-c",
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/safedigital",
+        DATABASE_PREPARED_STATEMENTS=switch,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == options
