@@ -19,4 +19,3 @@ errorlog = "-"
 # Trust X-Forwarded-* only from the proxy addresses named here.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "safedigital.wsgi:application"
-
