@@ -31,8 +31,11 @@ def page_cache_version_file(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _isolated_site(settings, tmp_path, page_cache_version_file):
-    """Each test gets its own media folder, plain static storage, an empty cache and a fresh page cache state."""
+    """Each test gets its own media folder, plain static storage, a fast password hasher, an empty cache and a fresh page cache state."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A password costs Django's real hasher most of a second here; what the tests check of logging in does not
+    # depend on which hasher made it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PAGE_CACHE_VERSION_FILE = page_cache_version_file
     # The page cache would hide queries and changes from most tests; tests/safedigital/test_cache.py turns it on.
     settings.PAGE_CACHE_SECONDS = 0
