@@ -26,8 +26,9 @@ from tests.browser.availability import (
 )
 from tests.browser.helpers import DESKTOP
 
-# Quick enough for a loaded CI machine, short enough that a broken page fails fast.
-TIMEOUT_MS = 10_000
+# Long enough for a slow, loaded CI machine (saving an event with a hero image makes eight renditions while the
+# other test worker runs: over 10 s seen), short enough that a broken page still fails within the test.
+TIMEOUT_MS = 30_000
 # The apps whose rows make up the demo data.
 DEMO_APPS = ["events", "media_coverage"]
 
