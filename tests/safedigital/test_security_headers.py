@@ -20,7 +20,7 @@ def production():
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,
         check=True,
     )
     return json.loads(result.stdout)
