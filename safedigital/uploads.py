@@ -11,13 +11,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.encoding import filepath_to_uri
-from django.utils.functional import empty
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
 
@@ -271,11 +270,11 @@ def make_renditions(field_file, folder="renditions"):
 def media_urls(names):
     """
     The addresses of stored files. For files on local disk they are built directly, the base address read
-    once (Django's storage.url() parses and joins URLs, and reaching the storage and its base address through
-    their lazy wrappers costs more than the rest: it adds up over the hundreds of renditions a page lists);
+    once (Django's storage.url() parses and joins URLs, and reaching the storage through `default_storage`'s
+    lazy wrapper costs more than the rest: it adds up over the hundreds of renditions a page lists);
     other storages are asked.
     """
-    storage = default_storage._wrapped if default_storage._wrapped is not empty else default_storage
+    storage = storages["default"]  # the storage itself, which `default_storage` wraps
     if storage.__class__.url is FileSystemStorage.url:
         base_url = storage.base_url
         return [base_url + filepath_to_uri(name) for name in names]
