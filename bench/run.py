@@ -425,7 +425,7 @@ def main():
                             server.port, args.posts, args.post_clients, event.slug, meter
                         )
                         figures["emails_drained_after_s"] = wait_for_queued_tasks()
-                        figures["cpu_seconds"] = meter.stop()
+                        figures["cpu_seconds"] = meter.read()
                     run["enquiry post"] = figures | {"stored": stored_enquiries()}
             results["runs"][mode] = run
 

@@ -216,31 +216,31 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
 
 
-def database_server_pids(database_name):
-    """The PostgreSQL server processes serving `database_name` (their title names the database)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if title.startswith("postgres: ") and f" {database_name} " in title:
-            pids.append(int(entry.name))
-    return pids
-
-
-def server_pids(command):
-    """The processes whose command is `command` (e.g. redis-server)."""
+def pids_where(matches):
+    """The processes for which `matches(proc_folder)` is true (it may raise OSError: the process is gone)."""
     pids = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and (entry / "comm").read_text().strip() == command:
+            if entry.name.isdigit() and matches(entry):
                 pids.append(int(entry.name))
         except OSError:
             continue
     return pids
+
+
+def database_server_pids(database_name):
+    """The PostgreSQL server processes serving `database_name` (their title names the database)."""
+
+    def serves(entry):
+        title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        return title.startswith("postgres: ") and f" {database_name} " in title
+
+    return pids_where(serves)
+
+
+def server_pids(command):
+    """The processes whose command is `command` (e.g. redis-server)."""
+    return pids_where(lambda entry: (entry / "comm").read_text().strip() == command)
 
 
 def machine_busy_seconds():
@@ -252,15 +252,14 @@ def machine_busy_seconds():
 
 class CpuMeter:
     """
-    CPU seconds used by groups of processes since start(), read() on the way and at stop(). A group is a callable returning its
-    pids, asked at both ends: a process that appears meanwhile (a new pooled database connection) counts from
+    CPU seconds used by groups of processes since start(), read() whenever asked. A group is a callable returning
+    its pids, asked at both ends: a process that appears meanwhile (a new pooled database connection) counts from
     zero, one that ends meanwhile is lost (none does in a normal run).
     """
 
     def __init__(self, groups):
         self.groups = groups
         self.started = {}
-        self.used = {}
 
     def start(self):
         self.started = {name: {pid: cpu_seconds(pid) for pid in pids()} for name, pids in self.groups.items()}
@@ -274,10 +273,6 @@ class CpuMeter:
             used[name] = round(sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in pids()), 2)
         used["machine"] = round(machine_busy_seconds() - self.machine_started, 2)
         return used
-
-    def stop(self):
-        self.used = self.read()
-        return self.used
 
 
 def wait_for_queued_tasks(timeout=300):
