@@ -16,9 +16,10 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import override_settings
 from PIL import Image
 
 from bench.client import Client
@@ -186,6 +187,8 @@ def jpeg(size=(900, 600)):
     return buffer.getvalue()
 
 
+# The servers run production settings, which do not accept the tests' fast password hasher.
+@override_settings(PASSWORD_HASHERS=global_settings.PASSWORD_HASHERS)
 def test_two_app_servers_behave_as_one_site(two_servers, django_user_model):
     a, b = two_servers
     editor = django_user_model.objects.create_user(
