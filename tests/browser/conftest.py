@@ -116,7 +116,7 @@ def site(live_server, settings):
 
 
 @pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory, page_cache_version_file):
     """
     The demo event built once per session: its media files in a folder and its rows as a fixture file.
     Building it makes dozens of image renditions (seconds); loading the rows back takes a fraction of that.
@@ -129,7 +129,12 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("demo")
     media, rows = folder / "media", folder / "demo.json"
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+    # Saving the demo announces content changes, to the tests' page cache version file, not the project's.
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PAGE_CACHE_VERSION_FILE=page_cache_version_file),
+        transaction.atomic(),
+    ):
         load_demo_event()
         call_command("dumpdata", *DEMO_APPS, output=rows, verbosity=0)
         transaction.set_rollback(True)
