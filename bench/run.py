@@ -131,6 +131,11 @@ def drive(base_port, path, args):
                 str(ROOT / "bench" / "report.lua"),
                 "-H",
                 "X-Forwarded-Proto: https",
+                *(
+                    item
+                    for name, value in load.BROWSER_HEADERS.items()
+                    for item in ("-H", f"{name}: {value}")
+                ),
                 f"http://127.0.0.1:{base_port}{path}",
             ],
             capture_output=True,
@@ -273,28 +278,29 @@ class AssetParser(HTMLParser):
 
 
 def first_view(port, path):
-    """Bytes on the wire for the first view of `path`: HTML (gzip, as a proxy would send it) + CSS + JS."""
+    """Bytes on the wire for the first view of `path`, as a browser gets them: HTML + CSS + JS, compressed as served."""
     client = load.Client(port)
-    _status, _headers, html = client.request("GET", path)
+    _status, headers, body = client.request("GET", path, headers=load.BROWSER_HEADERS)
+    encoding = headers.get("Content-Encoding", "identity")
+    html = {"br": brotli.decompress, "gzip": gzip.decompress}.get(encoding, bytes)(body)
     parser = AssetParser()
     parser.feed(html.decode())
     assets = {}
     for asset in parser.assets:
-        status, headers, content = client.request("GET", asset, headers={"Accept-Encoding": "br, gzip"})
+        status, headers, content = client.request("GET", asset, headers=load.BROWSER_HEADERS)
         assets[asset] = {
             "status": status,
             "encoding": headers.get("Content-Encoding", "identity"),
             "bytes": len(content),
         }
     client.close()
-    html_gzip = len(gzip.compress(html, 6))
     originals = [
         image for image in parser.images if "/renditions/" not in image and not image.startswith("data:")
     ]
     return {
-        "html_gzip_bytes": html_gzip,
+        "html": {"bytes": len(body), "encoding": encoding},
         "assets": assets,
-        "total_bytes": html_gzip + sum(asset["bytes"] for asset in assets.values()),
+        "total_bytes": len(body) + sum(asset["bytes"] for asset in assets.values()),
         "images": len(parser.images),
         "images_not_renditions": originals,
     }
@@ -346,7 +352,7 @@ def report(results):
     if view:
         lines.append(
             f"first view of the highlights page: {view['total_bytes'] / 1024:.1f} KiB "
-            f"(HTML gzip {view['html_gzip_bytes']} B; "
+            f"(HTML {view['html']['bytes']} B {view['html']['encoding']}; "
             + ", ".join(f"{Path(a).name} {v['bytes']} B {v['encoding']}" for a, v in view["assets"].items())
             + f"); {view['images']} image addresses, {len(view['images_not_renditions'])} not renditions"
         )

@@ -47,6 +47,10 @@ view:
     (two saves within its granularity look like one) and costs a system call per request; a database row
     would cost a query. A process notices within `FILE_RECHECK_SECONDS` when the file was removed or replaced.
 
+Stored pages are kept compressed too (brotli and gzip, made once when the page is stored), and each visitor
+gets the smallest their browser accepts: a highlights page of about 107 KB goes out in about 8 KB, the
+same with or without a compressing proxy in front. The tag of each encoding is its own (`ETag` "…-br").
+
 Each process forgets its connections, its subscription and its local copies when it is forked (gunicorn's
 workers start clean), and the tests make it forget them between tests (`reset_local_state`).
 """
@@ -54,6 +58,7 @@ workers start clean), and the tests make it forget them between tests (`reset_lo
 import contextlib
 import ctypes
 import fcntl
+import gzip
 import hashlib
 import logging
 import mmap
@@ -64,6 +69,7 @@ from collections import OrderedDict
 from functools import wraps
 from pathlib import Path
 
+import brotli
 import redis
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -87,7 +93,10 @@ VERSION_KEY = "page-cache:version"
 # Browsers and proxies may keep a public page this long; the site's own cache is invalidated at once.
 BROWSER_MAX_AGE = 60
 CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}"
-VARY = "Cookie, Accept-Language"
+VARY = "Cookie, Accept-Language, Accept-Encoding"
+# Fast settings: a page is compressed while its first visitor waits (about 1 ms each for 107 KB).
+BROTLI_QUALITY = 5
+GZIP_LEVEL = 6
 # With Redis: how often a process reads the version even when no message came, and how often it tries to
 # subscribe again after failing; the timeout of its own connections (an outage must not hold pages long).
 RECHECK_SECONDS = 5
@@ -397,14 +406,44 @@ def _is_current(stored, version):
     return stored["version"] == version and stored.get("expires", 0) > time.time()
 
 
-def _stored_response(stored):
-    response = HttpResponse(stored["content"], content_type=stored["content_type"])
-    response["ETag"] = stored["etag"]
+def _stored_response(stored, request):
+    encoding = _encoding_for(request, stored.get("encodings", {}))
+    if encoding:
+        response = HttpResponse(stored["encodings"][encoding], content_type=stored["content_type"])
+        response["Content-Encoding"] = encoding
+        response["ETag"] = f'{stored["etag"][:-1]}-{encoding}"'
+    else:
+        response = HttpResponse(stored["content"], content_type=stored["content_type"])
+        response["ETag"] = stored["etag"]
     response["Last-Modified"] = stored["last_modified"]
     response["Content-Language"] = stored["language"]
     response["Cache-Control"] = CACHE_CONTROL
     response["Vary"] = VARY
     return response
+
+
+def _compressed(content):
+    return {
+        "br": brotli.compress(content, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY),
+        "gzip": gzip.compress(content, GZIP_LEVEL, mtime=0),
+    }
+
+
+def _encoding_for(request, available):
+    """The stored encoding the request accepts, brotli first; "" for the page as it is."""
+    header = request.headers.get("Accept-Encoding", "")
+    if not header or not available:
+        return ""
+    accepted = set()
+    for item in header.lower().split(","):
+        coding, _semicolon, parameters = item.partition(";")
+        quality = parameters.strip().removeprefix("q=").strip() if parameters else "1"
+        try:
+            if float(quality) > 0:
+                accepted.add(coding.strip())
+        except ValueError:
+            continue
+    return next((coding for coding in ("br", "gzip") if coding in available and coding in accepted), "")
 
 
 def cached_page(request):
@@ -424,7 +463,7 @@ def cached_page(request):
         if stored is None or not _is_current(stored, version):
             return None
         pages.put(key, stored)
-    return _stored_response(stored)
+    return _stored_response(stored, request)
 
 
 def _store(key, stored, timeout):
@@ -480,6 +519,7 @@ def cache_public_page(view):
             "version": version,
             "expires": time.time() + timeout,
             "content": response.content,
+            "encodings": _compressed(response.content),
             "content_type": response["Content-Type"],
             "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
             "last_modified": http_date(),
@@ -487,7 +527,7 @@ def cache_public_page(view):
         }
         if version is not None:
             _store(page_key(request), stored, timeout)
-        return _stored_response(stored)
+        return _stored_response(stored, request)
 
     wrapper.stores_public_page = True
     return wrapper

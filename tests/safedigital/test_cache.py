@@ -1,5 +1,6 @@
 import contextlib
 import datetime
+import gzip
 import os
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
+import brotli
 import pytest
 import redis
 from django.contrib.auth.models import Permission
@@ -74,6 +76,49 @@ def test_unchanged_page_answers_304_to_a_conditional_request(client):
     assert response.content == b""
 
 
+def test_pages_go_out_compressed_as_the_browser_accepts(client):
+    event = EventFactory(title="Compressed summit")
+    url = event.get_absolute_url()
+    plain = client.get(url)
+
+    as_browser = client.get(url, headers={"accept-encoding": "gzip, deflate, br, zstd"})
+    gzip_only = client.get(url, headers={"accept-encoding": "br;q=0, gzip"})
+    refused = client.get(url, headers={"accept-encoding": "identity, br;q=0"})
+
+    assert "Content-Encoding" not in plain
+    assert as_browser["Content-Encoding"] == "br"
+    assert brotli.decompress(as_browser.content) == plain.content
+    assert len(as_browser.content) < len(plain.content) / 3
+    assert gzip_only["Content-Encoding"] == "gzip"
+    assert gzip.decompress(gzip_only.content) == plain.content
+    assert "Content-Encoding" not in refused
+    assert refused.content == plain.content
+    assert "Compressed summit" in plain.content.decode()
+    for response in (plain, as_browser, gzip_only):
+        assert "Accept-Encoding" in response["Vary"]
+    assert len({plain["ETag"], as_browser["ETag"], gzip_only["ETag"]}) == 3
+
+
+def test_the_first_visitor_gets_the_page_compressed_too(client):
+    event = EventFactory(title="First visit")
+
+    response = client.get(event.get_absolute_url(), headers={"accept-encoding": "gzip"})
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "First visit" in gzip.decompress(response.content).decode()
+
+
+def test_compressed_page_answers_304_to_its_own_tag(client):
+    event = EventFactory()
+    headers = {"accept-encoding": "br"}
+    etag = client.get(event.get_absolute_url(), headers=headers)["ETag"]
+
+    response = client.get(event.get_absolute_url(), headers={**headers, "if-none-match": etag})
+
+    assert etag.endswith('-br"')
+    assert response.status_code == 304
+
+
 def test_staff_and_draft_previews_are_never_cached(client, django_user_model):
     event = EventFactory(draft=True, title="Secret draft")
     staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
@@ -130,7 +175,7 @@ def test_a_stored_page_is_served_before_sessions_and_the_view(client):
     assert second.status_code == 200
     assert second.content == first.content
     assert second["Content-Language"] == "en"
-    assert second["Vary"] == "Cookie, Accept-Language"
+    assert second["Vary"] == "Cookie, Accept-Language, Accept-Encoding"
 
 
 def test_a_visitor_with_a_session_goes_through_the_stack(client):
