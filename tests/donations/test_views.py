@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.db import OperationalError
 from django.urls import reverse
+from django_countries import countries
 
 from donations import spam
 from donations.models import DonationEnquiry
@@ -61,6 +62,24 @@ def test_enquiry_page_shows_a_labelled_form_with_autocomplete(client):
     assert 'I have read the <a href="/privacy/">privacy notice</a>' in content
     assert re.search(r'<input type="checkbox" name="newsletter_opt_in"(?![^>]*checked)[^>]*>', content)
     assert '<option value="" selected>I&#x27;d rather not say</option>' in content
+
+
+def test_country_list_offers_every_country_with_colombia_first(client):
+    content = client.get(reverse("donations:enquiry")).content.decode()
+
+    select = re.search(r'<select name="country"[^>]*>(.*?)</select>', content, re.DOTALL).group(1)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    assert options[:3] == [
+        ("", " selected", "Choose a country"),
+        ("CO", "", "Colombia"),
+        ("AF", "", "Afghanistan"),
+    ]
+    assert ("CI", "", "Côte d&#x27;Ivoire") in options
+    in_spanish = client.get(reverse("donations:enquiry"), headers={"accept-language": "es"}).content.decode()
+    assert re.search(
+        r'<option value="CO">Colombia</option>\s*<option value="AF">Afganistán</option>', in_spanish
+    )
+    assert sorted(code for code, _selected, _name in options[1:]) == sorted(code for code, _name in countries)
 
 
 def test_honeypot_is_hidden_from_people_and_skipped_by_the_keyboard(client):
