@@ -351,7 +351,8 @@ def report(results):
     view = results.get("first_view")
     if view:
         lines.append(
-            f"first view of the highlights page: {view['total_bytes'] / 1024:.1f} KiB "
+            f"first view of the highlights page, page cache {view['page_cache']} (pages are compressed from the "
+            f"cache): {view['total_bytes'] / 1024:.1f} KiB "
             f"(HTML {view['html']['bytes']} B {view['html']['encoding']}; "
             + ", ".join(f"{Path(a).name} {v['bytes']} B {v['encoding']}" for a, v in view["assets"].items())
             + f"); {view['images']} image addresses, {len(view['images_not_renditions'])} not renditions"
@@ -419,7 +420,9 @@ def main():
                 run["pages"][name] = drive(server.port, path, args)
                 print(f"  {name}: {run['pages'][name]['rps']} req/s", flush=True)
             if mode == modes[-1][0]:
-                results["first_view"] = first_view(server.port, event.get_absolute_url())
+                results["first_view"] = first_view(server.port, event.get_absolute_url()) | {
+                    "page_cache": mode
+                }
                 if post:
                     print(
                         f"bench: posting {args.posts} enquiries from {args.post_clients} clients", flush=True
