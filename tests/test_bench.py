@@ -1,0 +1,73 @@
+"""The benchmark's verdict on issue 8's targets (bench/run.py), from the figures of a run; the run itself is `make bench`."""
+
+from bench.run import targets
+
+
+def results(highlights_off_rps=170.0, highlights_off_p99=95.0, cached_rps=900.0, post_p99=99.0, stored=3000):
+    return {
+        "settings": {"connections": 16, "post_clients": 32, "posts": 3000},
+        "pages": {"highlights": {"queries_cache_off": 12}},
+        "runs": {
+            "off": {
+                "floor": {"rps": 1000.0},
+                "pages": {"highlights": {"rps": highlights_off_rps, "p99_ms": highlights_off_p99}},
+            },
+            "on": {
+                "floor": {"rps": 1000.0},
+                "pages": {"highlights": {"rps": cached_rps, "p99_ms": 5.0}},
+                "enquiry post": {
+                    "p99_ms": post_p99,
+                    "server_errors": 0,
+                    "stored": {"rows": stored, "distinct_emails": stored},
+                },
+            },
+        },
+        "first_view": {"total_bytes": 120_000, "images_not_renditions": [], "page_cache": "on"},
+    }
+
+
+def verdicts(checks):
+    return {item["target"]: item["met"] for item in checks}
+
+
+def test_a_run_at_every_limit_meets_every_target():
+    checks = targets(results())
+
+    assert verdicts(checks) == {
+        "highlights, cache off: >= 165 req/s": True,
+        "highlights, cache off: p99 < 100 ms at 16 connections": True,
+        "highlights: <= 12 SQL queries": True,
+        "highlights, cache on: >= 0.9x the floor": True,
+        "enquiry POST: p99 < 100 ms at 32 clients": True,
+        "enquiry POST: every enquiry stored, once": True,
+        "first view of the highlights page: <= 120,000 B": True,
+        "highlights images: renditions only": True,
+    }
+
+
+def test_each_target_missed_is_said_with_its_figure():
+    checks = targets(
+        results(
+            highlights_off_rps=164.9, highlights_off_p99=100.0, cached_rps=899.0, post_p99=240.4, stored=2999
+        )
+    )
+
+    missed = {item["target"]: item["measured"] for item in checks if not item["met"]}
+    assert missed == {
+        "highlights, cache off: >= 165 req/s": "164.9 req/s",
+        "highlights, cache off: p99 < 100 ms at 16 connections": "100.0 ms",
+        "highlights, cache on: >= 0.9x the floor": "0.90x",
+        "enquiry POST: p99 < 100 ms at 32 clients": "240.4 ms",
+        "enquiry POST: every enquiry stored, once": "2999 stored (2999 distinct) of 3000",
+    }
+
+
+def test_only_what_the_run_measured_is_judged():
+    partial = results()
+    del partial["runs"]["on"], partial["first_view"]
+
+    assert [item["target"] for item in targets(partial)] == [
+        "highlights, cache off: >= 165 req/s",
+        "highlights, cache off: p99 < 100 ms at 16 connections",
+        "highlights: <= 12 SQL queries",
+    ]
