@@ -16,5 +16,8 @@ def _names(language):
 
 
 def country_name(code):
-    """The name of the country with this ISO code (a code or a django-countries Country), or ""."""
-    return _names(get_language())[str(code)] if code else ""
+    """
+    The name of the country with this ISO code (a code or a django-countries Country); "" for none, and for a
+    code that is not in the list, as `country.name` gives.
+    """
+    return _names(get_language()).get(str(code), "") if code else ""

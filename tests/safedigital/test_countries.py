@@ -17,3 +17,7 @@ def test_a_country_is_named_in_the_active_language_each_time():
 def test_no_country_has_no_name():
     assert country_name("") == ""
     assert country_name(Country("")) == ""
+
+
+def test_a_code_not_in_the_list_has_no_name_as_with_django_countries():
+    assert country_name("XX") == Country("XX").name == ""
