@@ -511,13 +511,8 @@ def cache_public_page(view):
             response = response.render()
         if response.status_code != 200 or response.cookies:
             return response
-        timeout = settings.PAGE_CACHE_SECONDS
-        until_publication = _seconds_until_next_publication()
-        if until_publication is not None:
-            timeout = min(timeout, until_publication)
         stored = {
             "version": version,
-            "expires": time.time() + timeout,
             "content": response.content,
             "encodings": _compressed(response.content),
             "content_type": response["Content-Type"],
@@ -525,7 +520,12 @@ def cache_public_page(view):
             "last_modified": http_date(),
             "language": get_language_from_request(request),
         }
-        if version is not None:
+        if version is not None:  # else the version is unknown (see content_version): nothing is stored
+            timeout = settings.PAGE_CACHE_SECONDS
+            until_publication = _seconds_until_next_publication()
+            if until_publication is not None:
+                timeout = min(timeout, until_publication)
+            stored["expires"] = time.time() + timeout
             _store(page_key(request), stored, timeout)
         return _stored_response(stored, request)
 
