@@ -2,16 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import RegexValidator
-from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
-from django_countries.widgets import LazySelect
 
 from . import spam
 from .models import DonationEnquiry
@@ -22,42 +17,6 @@ single_line = RegexValidator(
     message=_("Please keep this to one line, without special characters."),
     code="control_characters",
 )
-
-
-class CountryChoiceField(LazyTypedChoiceField):
-    """
-    django-countries' choice field, with the same choices, that checks a sent code by looking it up among the
-    country codes instead of walking the whole list of 250 translated country names (which cost more than every
-    other field of the form together).
-    """
-
-    def valid_value(self, value):
-        return str(value) in countries
-
-
-class CountrySelect(LazySelect):
-    """
-    django-countries' select, its 250 options written out in Python: Django renders each option through two
-    templates, which made this one field cost more than the rest of the page.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # The plain widget's context (name, attributes, the selected value as a list), without the option
-        # dictionaries a ChoiceWidget builds for its templates.
-        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
-        selected = set(widget["value"])
-        options = "".join(
-            f'\n  <option value="{escape(code)}"{" selected" if str(code) in selected else ""}>{escape(label)}</option>'
-            for code, label in self.choices
-        )
-        return mark_safe(f'<select name="{escape(name)}"{flatatt(widget["attrs"])}>{options}\n</select>')  # noqa: S308
-
-
-def enquiry_formfield(model_field, **kwargs):
-    if model_field.name == "country":
-        kwargs["choices_form_class"] = CountryChoiceField
-        kwargs["widget"] = CountrySelect
-    return model_field.formfield(**kwargs)
 
 
 class EnquiryForm(forms.ModelForm):
@@ -74,7 +33,6 @@ class EnquiryForm(forms.ModelForm):
 
     class Meta:
         model = DonationEnquiry
-        formfield_callback = enquiry_formfield
         fields = [
             "name",
             "email",
@@ -169,13 +127,6 @@ class EnquiryForm(forms.ModelForm):
             Submit("send", _("Send"), css_class="btn-lg"),
         )
         return helper
-
-    def _get_validation_exclusions(self):
-        """
-        The model's own check of the country walks the same 250 country names again: the form field has just
-        checked that code against the same countries (see CountryChoiceField).
-        """
-        return super()._get_validation_exclusions() | {"country"}
 
     def validate_constraints(self):
         """

@@ -10,9 +10,9 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
+from safedigital.countries import CountryField
 from safedigital.models import ChoiceLabelsMixin, TimeStampedModel
 
 # What anonymisation blanks: everything that names or reaches a person, or that they or staff wrote about them.

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from safedigital.countries import CountryField
 from safedigital.models import ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
 from safedigital.richtext import sanitize
 from safedigital.uploads import CheckedImageField, RandomName, validate_pdf

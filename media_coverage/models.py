@@ -13,10 +13,10 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from events.models import Event
+from safedigital.countries import CountryField
 from safedigital.models import ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
 from safedigital.uploads import CheckedImageField, RandomName
 

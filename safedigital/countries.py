@@ -1,12 +1,22 @@
 """
-Country names as shown in the active language, each language's names read once per process. django-countries
-translates a name anew at every `country.name` (about 25 us here), and a highlights page shows dozens.
+Countries: the model field every record with a country uses, and country names as shown in the active language.
+
+django-countries checks a country, and renders its select, by walking its 250 translated names; it translates a
+name anew at every `country.name` (about 25 us here). A highlights page shows dozens of names, and a form checks
+and offers the whole list, so each of those is done here by looking the code up, or written out once.
 """
 
 from functools import cache
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from django_countries import countries
+from django_countries import fields as country_fields
+from django_countries.widgets import LazySelect
 
 
 @cache
@@ -21,3 +31,62 @@ def country_name(code):
     code that is not in the list, as `country.name` gives.
     """
     return _names(get_language()).get(str(code), "") if code else ""
+
+
+class CountryChoiceField(country_fields.LazyTypedChoiceField):
+    """django-countries' choice field, with the same choices, checking a sent code by looking it up."""
+
+    def valid_value(self, value):
+        return str(value) in countries
+
+
+class CountrySelect(LazySelect):
+    """
+    django-countries' select, its 250 options written out in Python: Django renders each option through two
+    templates, which made this one field cost more than the rest of a form page.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The plain widget's context (name, attributes, the selected value as a list), without the option
+        # dictionaries a ChoiceWidget builds for its templates.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        selected = set(widget["value"])
+        options = "".join(
+            f'\n  <option value="{escape(code)}"{" selected" if str(code) in selected else ""}>{escape(label)}</option>'
+            for code, label in self.choices
+        )
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(widget["attrs"])}>{options}\n</select>')  # noqa: S308
+
+
+class CountryField(country_fields.CountryField):
+    """
+    django-countries' model field (one country), checked by looking its code up and offered in forms, the admin
+    included, as a CountryChoiceField with a CountrySelect.
+    """
+
+    def validate(self, value, model_instance):
+        if self.multiple:
+            return super().validate(value, model_instance)
+        if not self.editable:
+            return None
+        if value not in self.empty_values and str(value) not in self.countries:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        if value is None and not self.null:
+            raise ValidationError(self.error_messages["null"], code="null")
+        if not self.blank and value in self.empty_values:
+            raise ValidationError(self.error_messages["blank"], code="blank")
+        return None
+
+    def deconstruct(self):
+        # Migrations see django-countries' field: the column is the same, and only Python-side checks and
+        # forms differ, so changing the class needs no migration (on SQLite, one would rebuild each table).
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django_countries.fields.CountryField", args, kwargs
+
+    def formfield(self, **kwargs):
+        if not self.multiple:
+            kwargs.setdefault("choices_form_class", CountryChoiceField)
+            kwargs.setdefault("widget", CountrySelect)
+        return super().formfield(**kwargs)
