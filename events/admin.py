@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from media_coverage.admin import MediaMentionInline, event_coverage_links
+from safedigital.admin import SelectsWrittenInPython
 from safedigital.uploads import CheckedImageFormField
 
 from .models import (
@@ -41,32 +42,32 @@ def thumbnail(renditions, alt=""):
     )
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(SelectsWrittenInPython, admin.TabularInline):
     model = EventPartner
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class FigureInline(admin.TabularInline):
+class FigureInline(SelectsWrittenInPython, admin.TabularInline):
     model = HeadlineFigure
     extra = 0
     fields = ["source", "label", "suffix", "order", "hidden"]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(SelectsWrittenInPython, admin.TabularInline):
     model = Session
     extra = 0
     fields = ["order", "kind", "title", "starts_at", "ends_at"]
     show_change_link = True
 
 
-class ResourceInline(admin.StackedInline):
+class ResourceInline(SelectsWrittenInPython, admin.StackedInline):
     model = Resource
     extra = 0
     fields = [("kind", "language", "order"), "title", ("file", "url")]
 
 
-class VideoInline(admin.StackedInline):
+class VideoInline(SelectsWrittenInPython, admin.StackedInline):
     model = Video
     extra = 0
     fields = [
@@ -80,14 +81,14 @@ class VideoInline(admin.StackedInline):
     show_change_link = True
 
 
-class GalleryInline(admin.TabularInline):
+class GalleryInline(SelectsWrittenInPython, admin.TabularInline):
     model = Gallery
     extra = 0
     fields = ["order", "title"]
     show_change_link = True
 
 
-class PledgeInline(admin.TabularInline):
+class PledgeInline(SelectsWrittenInPython, admin.TabularInline):
     model = CountryPledge
     extra = 0
     fields = ["country", "pledging_body", "status", "pledged_on"]
@@ -226,7 +227,7 @@ class EventAdmin(SimpleHistoryAdmin):
         return obj.session_count
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(SelectsWrittenInPython, admin.TabularInline):
     model = Participation
     extra = 0
     autocomplete_fields = ["speaker"]
@@ -414,7 +415,7 @@ class GalleryForm(forms.ModelForm):
         return cleaned
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(SelectsWrittenInPython, admin.TabularInline):
     model = Photo
     extra = 0
     fields = ["thumb", "image", "alt_text", "caption", "credit", "order"]

@@ -12,6 +12,8 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
+from safedigital.admin import SelectsWrittenInPython
+
 from .forms import MentionConfirmImportForm, MentionImportForm
 from .models import CoverageFigures, MediaMention, Outlet, PlatformFigures, SocialFigures
 from .resources import MediaMentionResource
@@ -62,7 +64,7 @@ def event_coverage_links(event):
     return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
-class MediaMentionInline(admin.TabularInline):
+class MediaMentionInline(SelectsWrittenInPython, admin.TabularInline):
     """The event's mentions, for the events admin: `inlines = [MediaMentionInline, …]`."""
 
     model = MediaMention
@@ -185,7 +187,7 @@ class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
         return response
 
 
-class PlatformFiguresInline(admin.TabularInline):
+class PlatformFiguresInline(SelectsWrittenInPython, admin.TabularInline):
     model = PlatformFigures
     extra = 0
     fields = [

@@ -1,7 +1,8 @@
 """
 Staff accounts and roles in the admin. Administrators manage staff (accounts, role groups, lock-outs), but
 only a superuser makes superusers, grants single permissions or changes what a group may do, and nobody
-who is not a superuser raises their own rights or takes over a superuser's account.
+who is not a superuser raises their own rights or takes over a superuser's account. Also what every app's
+inlines share.
 """
 
 from django.contrib import admin
@@ -10,6 +11,20 @@ from django.contrib.auth.models import Group, User
 from django.db.models import Q
 
 from .roles import ROLE_APPS
+from .widgets import Select
+
+
+class SelectsWrittenInPython:
+    """
+    For inlines, whose rows repeat each select (a language has a hundred options, a country 250): the selects are
+    written out in Python, with Django's markup (safedigital.widgets.Select).
+    """
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name not in self.radio_fields:
+            kwargs.setdefault("widget", Select)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 admin.site.unregister(User)
 admin.site.unregister(Group)

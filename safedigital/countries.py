@@ -8,15 +8,13 @@ and offers the whole list, so each of those is done here by looking the code up,
 
 from functools import cache
 
-from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from django_countries import countries
 from django_countries import fields as country_fields
-from django_countries.widgets import LazySelect
+from django_countries.widgets import LazySelectMixin
+
+from .widgets import Select
 
 
 @cache
@@ -40,22 +38,8 @@ class CountryChoiceField(country_fields.LazyTypedChoiceField):
         return str(value) in countries
 
 
-class CountrySelect(LazySelect):
-    """
-    django-countries' select, its 250 options written out in Python: Django renders each option through two
-    templates, which made this one field cost more than the rest of a form page.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # The plain widget's context (name, attributes, the selected value as a list), without the option
-        # dictionaries a ChoiceWidget builds for its templates.
-        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
-        selected = set(widget["value"])
-        options = "".join(
-            f'\n  <option value="{escape(code)}"{" selected" if str(code) in selected else ""}>{escape(label)}</option>'
-            for code, label in self.choices
-        )
-        return mark_safe(f'<select name="{escape(name)}"{flatatt(widget["attrs"])}>{options}\n</select>')  # noqa: S308
+class CountrySelect(LazySelectMixin, Select):
+    """django-countries' select (its choices may be lazy), its 250 options written out in Python."""
 
 
 class CountryField(country_fields.CountryField):

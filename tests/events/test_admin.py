@@ -496,3 +496,24 @@ def test_admin_finds_sessions_and_speakers_by_what_was_said(admin_client, change
 
     results = response.context["cl"].result_list
     assert list(results) == [participation.session if "session" in changelist else participation.speaker]
+
+
+def test_the_event_form_shows_each_rows_choices_with_the_saved_one_selected(admin_client):
+    event = EventFactory()
+    ResourceFactory(event=event, language="es")
+    CountryPledgeFactory(event=event, country="SE", status="delivered")
+
+    content = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+
+    language = re.search(
+        r'<select name="resources-0-language"[^>]*>(.*?)</select>', content, re.DOTALL
+    ).group(1)
+    assert re.findall(r"<option [^>]*selected>([^<]*)<", language) == ["Spanish"]
+    assert language.count("<option ") > 90
+    pledge = re.search(r'<select name="pledges-0-country"[^>]*>(.*?)</select>', content, re.DOTALL).group(1)
+    assert re.findall(r"<option [^>]*selected>([^<]*)<", pledge) == ["Sweden"]
+    assert '<option value="delivered" selected>Delivered</option>' in content
+    blank_row = re.search(
+        r'<select name="pledges-__prefix__-country"[^>]*>(.*?)</select>', content, re.DOTALL
+    )
+    assert '<option value="" selected>---------</option>' in blank_row.group(1)
