@@ -4,8 +4,9 @@ Whole-page cache for anonymous visitors.
 A public view wrapped in `cache_public_page` stores its rendered page (local memory, or Redis shared by every
 app server). `PageCacheMiddleware`, early in the middleware stack, answers the next anonymous request for the
 same address from the cache before sessions, authentication, CSRF or the view run (it only resolves the
-address, to look for pages of cached views alone). Anyone carrying a session cookie (staff) goes through the
-whole stack and gets a fresh page; staff, draft previews, non-GET requests and errors are never stored.
+address, to look for pages of cached views alone). Anyone carrying a session cookie (staff) or a pending
+message goes through the whole stack and gets a fresh page; staff, draft previews, pages with messages or a
+CSRF token, non-GET requests and errors are never stored.
 
 Any save or delete of a record in a content app bumps one version number, and bumps it again when the
 transaction commits: a page rendered in between, from the rows as they were, must not be kept. A stored page
@@ -375,15 +376,18 @@ def page_key(request):
     return f"page-cache:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def _may_be_served_from_cache(request):
+def _may_use_cache(request):
+    """
+    Whether this request may be answered from the cache and its page stored. Not for anyone carrying a
+    session (staff, or someone whose staff session has ended) or a pending message: the page would show
+    their messages, and must neither be stored with them nor served without them.
+    """
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in {"GET", "HEAD"}
         and len(request.get_full_path()) <= 300
-        # Staff carry a session; a pending message must reach its reader.
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
-        and _is_public_page(request.path_info)
     )
 
 
@@ -415,7 +419,10 @@ def _stored_response(stored, request):
     else:
         response = HttpResponse(stored["content"], content_type=stored["content_type"])
         response["ETag"] = stored["etag"]
-    response["Last-Modified"] = stored["last_modified"]
+    # A time to the second tells two versions apart only once that second is over (RFC 9110, 8.8.2.2): a page
+    # changed within the second it was stored in would otherwise answer If-Modified-Since with a 304.
+    if int(time.time()) > stored.get("stored_second", 0):
+        response["Last-Modified"] = stored["last_modified"]
     response["Content-Language"] = stored["language"]
     response["Cache-Control"] = CACHE_CONTROL
     response["Vary"] = VARY
@@ -481,7 +488,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _may_be_served_from_cache(request):
+        if _may_use_cache(request) and _is_public_page(request.path_info):
             response = cached_page(request)
             if response is not None:
                 return response
@@ -494,38 +501,41 @@ def cache_public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.user.is_authenticated or settings.PAGE_CACHE_SECONDS <= 0:
+        if request.user.is_authenticated or not _may_use_cache(request):
             response = view(request, *args, **kwargs)
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        if request.method not in {"GET", "HEAD"} or len(request.get_full_path()) > 300:
-            return view(request, *args, **kwargs)
         if not getattr(request, "page_cache_missed", False):
             response = cached_page(request)
             if response is not None:
                 return response
         version = content_version()
+        # Asked before the page is built: an event whose time comes while it is being built must still end
+        # the page's life.
+        until_publication = _seconds_until_next_publication() if version is not None else None
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if response.status_code != 200 or response.cookies:
+        # A page that used a CSRF token carries a secret: its cookie is set by the middleware, later.
+        if response.status_code != 200 or response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return response
+        now = time.time()
         stored = {
             "version": version,
             "content": response.content,
             "encodings": _compressed(response.content),
             "content_type": response["Content-Type"],
             "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
-            "last_modified": http_date(),
+            "last_modified": http_date(now),
+            "stored_second": int(now),
             "language": get_language_from_request(request),
         }
         if version is not None:  # else the version is unknown (see content_version): nothing is stored
             timeout = settings.PAGE_CACHE_SECONDS
-            until_publication = _seconds_until_next_publication()
             if until_publication is not None:
                 timeout = min(timeout, until_publication)
-            stored["expires"] = time.time() + timeout
+            stored["expires"] = now + timeout
             _store(page_key(request), stored, timeout)
         return _stored_response(stored, request)
 

@@ -11,16 +11,24 @@ from unittest import mock
 import brotli
 import pytest
 import redis
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 
 from events.models import Event
+from events.views import HomeView
 from safedigital import cache as page_cache
-from safedigital.cache import VERSION_KEY, RedisVersion, content_changed, reset_local_state
+from safedigital.cache import VERSION_KEY, RedisVersion, cache_public_page, content_changed, reset_local_state
 from tests.factories import EventFactory, ParticipationFactory, SessionFactory, SpeakerFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,12 +191,85 @@ def test_a_visitor_with_a_session_goes_through_the_stack(client):
     client.get(event.get_absolute_url())
     client.cookies["sessionid"] = "not-a-real-session"
 
-    with mock.patch("safedigital.cache.cached_page", return_value=None) as lookup:
+    with (
+        mock.patch("safedigital.cache.cached_page", return_value=None) as lookup,
+        mock.patch("safedigital.cache._store") as store,
+    ):
         response = client.get(event.get_absolute_url())
 
     assert response.status_code == 200
-    # Only the view's own check looked in the cache: the early middleware let the request through.
-    assert lookup.call_count == 1
+    # Neither the early middleware nor the view looked in the cache, and the page was not stored.
+    assert lookup.call_count == 0
+    assert store.call_count == 0
+
+
+def test_a_pending_message_is_shown_to_its_reader_and_never_stored(client):
+    event = EventFactory()
+    url = event.get_absolute_url()
+    message = "The speaker “Jane Doe [Survivor, Kenya]” was changed successfully."
+    client.cookies["messages"] = CookieStorage(None)._encode([Message(constants.SUCCESS, message)])
+
+    assert message in client.get(url).content.decode()
+
+    stranger = Client().get(url)
+    assert stranger.status_code == 200
+    assert "Jane Doe" not in stranger.content.decode()
+
+
+def test_a_page_that_used_a_csrf_token_is_not_stored(rf):
+    def page_with_a_form(request):
+        return HttpResponse(f"<input name=csrfmiddlewaretoken value={get_token(request)}>")
+
+    request = rf.get("/a-page-with-a-form/")
+    request.user = AnonymousUser()
+    with mock.patch("safedigital.cache._store") as store:
+        response = cache_public_page(page_with_a_form)(request)
+
+    assert response.status_code == 200
+    assert store.call_count == 0
+
+
+def test_an_event_whose_time_comes_while_a_page_is_built_ends_that_page_life(client):
+    publish_at = timezone.now() + datetime.timedelta(milliseconds=300)
+    EventFactory(title="Scheduled summit", publish_at=publish_at)
+    render = HomeView.get_context_data
+
+    def slow_render(self, **kwargs):  # the event's time comes while the page is being built
+        context = render(self, **kwargs)
+        time.sleep(max((publish_at - timezone.now()).total_seconds(), 0) + 0.2)
+        return context
+
+    with (
+        mock.patch.object(HomeView, "get_context_data", slow_render),
+        mock.patch("safedigital.cache.cache.set") as cache_set,
+    ):
+        page = client.get(reverse("events:home"))
+
+    assert "Scheduled summit" not in page.content.decode()
+    timeouts = [
+        call.args[2] for call in cache_set.call_args_list if str(call.args[0]).startswith("page-cache:")
+    ]
+    assert timeouts == [1]
+
+
+def test_last_modified_is_sent_once_its_second_is_over(client):
+    event = EventFactory(title="Old title")
+    url = event.get_absolute_url()
+    time.sleep(1.01 - time.time() % 1)  # the start of a second: what follows takes well under one
+    first = client.get(url)
+    held = http_date(time.time())  # what a client holds that saw the page's time in this second
+    event.title = "New title"
+    event.save()
+
+    changed = client.get(url, headers={"if-modified-since": held})
+
+    assert "Last-Modified" not in first
+    assert changed.status_code == 200
+    assert "New title" in changed.content.decode()
+    time.sleep(1.01 - time.time() % 1)
+    later = client.get(url)
+    assert later["Last-Modified"] == held
+    assert client.get(url, headers={"if-modified-since": later["Last-Modified"]}).status_code == 304
 
 
 def test_pages_are_stored_per_host_name(client, settings):
