@@ -12,7 +12,8 @@ Any save or delete of a record in a content app bumps one version number, and bu
 transaction commits: a page rendered in between, from the rows as they were, must not be kept. A stored page
 remembers the version it was rendered at and is not served once the version has moved on, so an editor never
 sees a stale page after saving, whichever page shows the record. A page is also kept no longer than the next
-scheduled publish time, so scheduled publishing needs no cron.
+scheduled publish time (so scheduled publishing needs no cron) or the next midnight, when events that ended
+the day before move from upcoming to past.
 
 Serving a stored page costs no round trip to anything, which is what makes it as cheap as Django's own "ok"
 view:
@@ -58,6 +59,7 @@ workers start clean), and the tests make it forget them between tests (`reset_lo
 
 import contextlib
 import ctypes
+import datetime
 import fcntl
 import gzip
 import hashlib
@@ -355,18 +357,24 @@ def connect_signals():
         signal.connect(_on_content_signal, dispatch_uid=f"safedigital.page_cache.{signal}")
 
 
-def _seconds_until_next_publication():
+def _seconds_until_time_changes_pages():
+    """
+    Seconds until time alone changes what the pages show: the next scheduled publish time, or the next
+    midnight, when an event that ended the day before moves from upcoming to past.
+    """
     from events.models import Event
 
-    upcoming = (
-        Event.objects.filter(status=Event.Status.PUBLISHED, publish_at__gt=timezone.now())
+    now = timezone.now()
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(now) + datetime.timedelta(days=1), datetime.time.min)
+    )
+    publication = (
+        Event.objects.filter(status=Event.Status.PUBLISHED, publish_at__gt=now, publish_at__lt=midnight)
         .order_by("publish_at")
         .values_list("publish_at", flat=True)
         .first()
     )
-    if upcoming is None:
-        return None
-    return max(int((upcoming - timezone.now()).total_seconds()) + 1, 1)
+    return max(int(((publication or midnight) - now).total_seconds()) + 1, 1)
 
 
 def page_key(request):
@@ -513,7 +521,7 @@ def cache_public_page(view):
         version = content_version()
         # Asked before the page is built: an event whose time comes while it is being built must still end
         # the page's life.
-        until_publication = _seconds_until_next_publication() if version is not None else None
+        until_change = _seconds_until_time_changes_pages() if version is not None else None
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
@@ -532,9 +540,7 @@ def cache_public_page(view):
             "language": get_language_from_request(request),
         }
         if version is not None:  # else the version is unknown (see content_version): nothing is stored
-            timeout = settings.PAGE_CACHE_SECONDS
-            if until_publication is not None:
-                timeout = min(timeout, until_publication)
+            timeout = min(settings.PAGE_CACHE_SECONDS, until_change)
             stored["expires"] = now + timeout
             _store(page_key(request), stored, timeout)
         return _stored_response(stored, request)

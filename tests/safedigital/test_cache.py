@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+import zoneinfo
 from pathlib import Path
 from unittest import mock
 
@@ -153,6 +154,24 @@ def test_a_scheduled_event_limits_how_long_pages_are_kept(client):
         call.args[2] for call in cache_set.call_args_list if str(call.args[0]).startswith("page-cache:")
     ]
     assert timeouts and all(0 < timeout <= 91 for timeout in timeouts)
+
+
+def test_pages_are_kept_no_later_than_midnight_when_events_move_from_upcoming_to_past(client, settings):
+    settings.TIME_ZONE = "America/Bogota"
+    late = datetime.datetime(2026, 11, 30, 23, 59, 30, tzinfo=zoneinfo.ZoneInfo("America/Bogota"))
+    EventFactory(title="Tonight's summit", start_date=late.date(), end_date=late.date(), publish_at=None)
+
+    with (
+        mock.patch("django.utils.timezone.now", return_value=late),
+        mock.patch("safedigital.cache.cache.set") as cache_set,
+    ):
+        page = client.get(reverse("events:event-list"))
+
+    assert "Tonight&#x27;s summit" in page.content.decode()
+    timeouts = [
+        call.args[2] for call in cache_set.call_args_list if str(call.args[0]).startswith("page-cache:")
+    ]
+    assert timeouts == [31]
 
 
 def test_page_cache_can_be_switched_off(client, settings):
