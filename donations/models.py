@@ -292,11 +292,11 @@ class DonationEnquiry(TimeStampedModel):
         ]
 
     def __str__(self):
+        # Its number, never the person: Django writes str() into the admin's change log, its delete pages and
+        # its messages, where fundraisers' names for donors must not be kept or shown to other staff.
         if self.anonymised_at:
             return _("Anonymised enquiry #%(pk)s") % {"pk": self.pk}
-        if self.organisation:
-            return f"{self.name} ({self.organisation})"
-        return self.name
+        return _("Enquiry #%(pk)s") % {"pk": self.pk}
 
     def clean(self):
         # The privacy consent rule is checked by its constraint (full_clean validates constraints); the form's

@@ -1,10 +1,14 @@
 import csv
 import datetime
+import importlib
 import io
 import json
 
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +18,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from donations.admin import safe_cell
 from donations.models import DonationEnquiry, StatusChange
+from events.models import Event
+from safedigital.roles import ADMINISTRATORS
 from tests.factories import DonationEnquiryFactory, EventFactory, StaffUserFactory, StatusChangeFactory
 
 from .conftest import grant
@@ -602,3 +608,59 @@ def test_erasure_needs_the_delete_permission(client):
     assert "erase_personal_data" not in actions
     enquiry.refresh_from_db()
     assert enquiry.anonymised_at is None
+
+
+def test_the_admin_log_names_enquiries_by_number_so_no_other_staff_read_a_donor(
+    client, fundraiser, superuser
+):
+    kept = DonationEnquiryFactory(name="Ana María Gómez", organisation="Fundación Horizonte")
+    deleted = DonationEnquiryFactory(name="Jane Philanthropist", organisation="Family Trust")
+    client.force_login(fundraiser)
+    changelist = reverse("admin:donations_donationenquiry_changelist")
+    client.post(changelist, {"action": "set_status_contacted", "_selected_action": [kept.pk]})
+    client.post(reverse("admin:donations_donationenquiry_delete", args=[deleted.pk]), {"post": "yes"})
+
+    assert sorted(LogEntry.objects.values_list("object_repr", flat=True)) == [
+        f"Enquiry #{kept.pk}",
+        f"Enquiry #{deleted.pk}",
+    ]
+    administrator = StaffUserFactory(username="administrator")
+    administrator.groups.add(Group.objects.get(name=ADMINISTRATORS))
+    client.force_login(administrator)
+    page = client.get(reverse("admin:auth_user_delete", args=[fundraiser.pk]))
+    assert page.status_code == 200
+    assert f"Enquiry #{kept.pk}" in page.content.decode()
+    assert "Ana María" not in page.content.decode()
+    assert "Jane" not in page.content.decode()
+
+
+def test_names_already_in_the_admin_log_are_replaced_by_numbers(fundraiser):
+    migration = importlib.import_module("donations.migrations.0002_enquiry_numbers_in_admin_log")
+    enquiry = DonationEnquiryFactory(anonymised_at=None)
+    anonymised = DonationEnquiryFactory()
+    for pk, name in [
+        (enquiry.pk, "Ana María Gómez (Fundación Horizonte)"),
+        (anonymised.pk, "Anonymised enquiry #7"),
+    ]:
+        LogEntry.objects.create(
+            user=fundraiser,
+            content_type=ContentType.objects.get_for_model(DonationEnquiry),
+            object_id=str(pk),
+            object_repr=name,
+            action_flag=CHANGE,
+        )
+    LogEntry.objects.create(
+        user=fundraiser,
+        content_type=ContentType.objects.get_for_model(Event),
+        object_id="1",
+        object_repr="Safe Digital Futures",
+        action_flag=CHANGE,
+    )
+
+    migration.number_the_enquiries(apps, None)
+
+    assert list(LogEntry.objects.order_by("pk").values_list("object_repr", flat=True)) == [
+        f"Enquiry #{enquiry.pk}",
+        "Anonymised enquiry #7",
+        "Safe Digital Futures",
+    ]

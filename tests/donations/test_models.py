@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 Status = DonationEnquiry.Status
 
 
-def test_str_names_the_person_and_organisation():
-    assert str(DonationEnquiryFactory.build(name="Ana", organisation="Horizonte")) == "Ana (Horizonte)"
-    assert str(DonationEnquiryFactory.build(name="Ana", organisation="")) == "Ana"
+def test_an_enquiry_is_named_by_its_number_never_by_the_person():
+    enquiry = DonationEnquiryFactory.build(pk=42, name="Ana", organisation="Horizonte")
+    assert str(enquiry) == "Enquiry #42"
 
 
 def test_newest_enquiries_come_first():
