@@ -19,11 +19,28 @@ def client_ip(request):
             candidates.append(forwarded[-proxies])
     candidates.append(request.META.get("REMOTE_ADDR", ""))
     for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
+        address = _address(candidate)
+        if address:
+            return address
     return "0.0.0.0"  # noqa: S104 (an address to count under, not one to bind to)
+
+
+def _address(text):
+    """
+    The address in `text` ("" if none), without a port some proxies add ("203.0.113.7:51234",
+    "[2001:db8::1]:443"), and an IPv4 visitor seen through a dual-stack socket ("::ffff:203.0.113.7") as
+    their IPv4 address: django-ratelimit counts IPv6 addresses by /64, under which every such visitor is one.
+    """
+    text = text.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return ""
+    return str(getattr(address, "ipv4_mapped", None) or address)
 
 
 def too_many_requests(request, exception):

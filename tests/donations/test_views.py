@@ -465,11 +465,12 @@ def test_too_many_enquiries_from_one_address_get_the_friendly_429_page(client, e
     assert DonationEnquiry.objects.count() == 10
 
 
-def test_rate_limit_counts_each_address_apart(client, enquiry_data):
+@pytest.mark.parametrize("mapped", ["", "::ffff:"], ids=["ipv4", "ipv4 through a dual-stack socket"])
+def test_rate_limit_counts_each_address_apart(client, enquiry_data, mapped):
     for _number in range(10):
-        post(client, enquiry_data | {"stamp": aged_stamp()}, REMOTE_ADDR="203.0.113.9")
+        post(client, enquiry_data | {"stamp": aged_stamp()}, REMOTE_ADDR=f"{mapped}203.0.113.9")
 
-    response = post(client, enquiry_data | {"stamp": aged_stamp()}, REMOTE_ADDR="198.51.100.7")
+    response = post(client, enquiry_data | {"stamp": aged_stamp()}, REMOTE_ADDR=f"{mapped}198.51.100.7")
 
     assert response.status_code == 302
     assert DonationEnquiry.objects.count() == 11
