@@ -17,6 +17,8 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 
 SALT = "donations.enquiry-form"
 LINK = re.compile(r"https?://|www\.|\[url|<a\s", re.IGNORECASE)
+# A bare domain or e-mail address ("prize.example/win", "bit.ly/x", "me@x.example"): mail programs make links of them.
+DOMAIN = re.compile(r"[a-z0-9-]\.[a-z]{2,}\b", re.IGNORECASE)
 
 
 @dataclass
@@ -86,6 +88,15 @@ def content_problems(name, organisation, message):
     if links > settings.DONATION_MAX_LINKS:
         problems.append(f"{links} links in the message")
     return problems
+
+
+def may_be_echoed(name):
+    """
+    Whether the donor's acknowledgement may greet them by this name. It goes to an address nobody has
+    confirmed, so a name holding a link or a domain would let anyone send our e-mail, carrying their link,
+    to anyone: such an enquiry still reaches the team, without the acknowledgement.
+    """
+    return not (count_links(name) or DOMAIN.search(name or ""))
 
 
 def honeypot_problems(value):

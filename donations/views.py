@@ -120,7 +120,7 @@ class EnquiryView(FormView):
         def queue_emails():
             if enquiry.is_spam:
                 return
-            acknowledge = not over_limit(
+            acknowledge = spam.may_be_echoed(enquiry.name) and not over_limit(
                 self.request,
                 "donations.acknowledgement",
                 settings.DONATION_ACKNOWLEDGEMENT_RATE_LIMIT,

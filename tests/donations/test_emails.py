@@ -156,6 +156,37 @@ def test_acknowledgement_is_in_the_language_of_the_page(
     assert "Language of the page: Spanish" in staff.body
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Claim your USD 500 prize at prize-claim.example/win",
+        "Win big: bit.ly/x",
+        "Write to winner@prize.example",
+    ],
+)
+def test_a_name_holding_a_link_reaches_the_team_but_is_not_echoed_to_the_address_given(
+    client, enquiry_data, django_capture_on_commit_callbacks, name
+):
+    enquiry = submit(
+        client,
+        enquiry_data | {"name": name, "email": "victim@example.net"},
+        django_capture_on_commit_callbacks,
+    )
+
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"]]
+    assert enquiry.notified_at is not None
+    assert enquiry.acknowledged_at is None
+
+
+@pytest.mark.parametrize(
+    "name", ["J.R.R. Tolkien", "Ana María Gómez-Pérez", "Dr. Seán O'Brien", "Li Wei 李伟"]
+)
+def test_ordinary_names_are_greeted(client, enquiry_data, django_capture_on_commit_callbacks, name):
+    submit(client, enquiry_data | {"name": name}, django_capture_on_commit_callbacks)
+
+    assert mail.outbox[1].body.startswith(f"Dear {name},")
+
+
 def test_acknowledgements_to_one_address_are_rate_limited(
     client, enquiry_data, django_capture_on_commit_callbacks
 ):
