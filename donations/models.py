@@ -78,8 +78,12 @@ class DonationEnquiryQuerySet(models.QuerySet):
         return self.filter(condition) if condition else self.none()
 
     def spam_past_retention(self):
+        """
+        Suspected spam untouched for the spam retention period: counted from the last change, so an enquiry
+        marked as spam by mistake stays that long for someone to notice, whatever its age.
+        """
         cutoff = timezone.now() - timedelta(days=settings.DONATION_SPAM_RETENTION_DAYS)
-        return self.spam().filter(created_at__lt=cutoff)
+        return self.spam().filter(updated_at__lt=cutoff)
 
     def ended_past_retention(self):
         """Declined and closed enquiries, not yet anonymised, untouched for the retention period."""

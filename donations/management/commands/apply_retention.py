@@ -7,7 +7,7 @@ from donations.models import DonationEnquiry
 
 class Command(BaseCommand):
     help = (
-        "Applies the retention periods to donation enquiries: deletes suspected spam older than "
+        "Applies the retention periods to donation enquiries: deletes suspected spam unchanged for "
         "DONATION_SPAM_RETENTION_DAYS and anonymises declined and closed enquiries untouched for "
         "DONATION_RETENTION_DAYS. Safe to run as often as you like (e.g. daily from cron)."
     )
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         ended = DonationEnquiry.objects.ended_past_retention()
         if dry_run:
             self.stdout.write(
-                f"Dry run: would delete {spam.count()} suspected spam enquiries older than "
+                f"Dry run: would delete {spam.count()} suspected spam enquiries unchanged for "
                 f"{settings.DONATION_SPAM_RETENTION_DAYS} days."
             )
             self.stdout.write(
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             anonymised = ended.anonymise()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Deleted {deleted} suspected spam enquiries older than {settings.DONATION_SPAM_RETENTION_DAYS} days."
+                f"Deleted {deleted} suspected spam enquiries unchanged for {settings.DONATION_SPAM_RETENTION_DAYS} days."
             )
         )
         self.stdout.write(
