@@ -69,10 +69,21 @@ class StaffUserAdmin(UserAdmin):
 
 @admin.register(Group)
 class RoleGroupAdmin(GroupAdmin):
-    """Groups' permissions are defined in code (safedigital.roles); only a superuser may change them here."""
+    """
+    Groups' permissions are defined in code (safedigital.roles); only a superuser may change them here. The
+    roles are found by name after every migrate, so only a superuser may rename or delete a role's group:
+    renaming Fundraising, then one's own group to "Fundraising", would hand oneself the donors' data.
+    """
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj)]
         if not request.user.is_superuser:
             readonly.append("permissions")
+            if obj is not None and obj.name in ROLE_APPS:
+                readonly.append("name")
         return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in ROLE_APPS and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from safedigital.roles import ADMINISTRATORS, EDITORS, FUNDRAISING
+from safedigital.roles import ADMINISTRATORS, EDITORS, FUNDRAISING, sync_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,33 @@ def test_administrator_cannot_change_what_a_group_may_do(client, administrator):
 
     assert response.status_code == 302
     assert set(administrators.permissions.values_list("pk", flat=True)) == before
+
+
+def test_administrator_cannot_gain_a_role_by_renaming_or_deleting_role_groups(client, administrator):
+    client.force_login(administrator)
+    fundraising = Group.objects.get(name=FUNDRAISING)
+    own = Group.objects.get(name=ADMINISTRATORS)
+    client.post(reverse("admin:auth_group_change", args=[fundraising.pk]), {"name": "Old fundraising"})
+    client.post(reverse("admin:auth_group_change", args=[own.pk]), {"name": FUNDRAISING})
+    deleted = client.post(reverse("admin:auth_group_delete", args=[fundraising.pk]), {"post": "yes"})
+
+    assert deleted.status_code == 403
+    assert set(Group.objects.values_list("name", flat=True)) == {EDITORS, FUNDRAISING, ADMINISTRATORS}
+    sync_roles()
+    assert not type(administrator).objects.get(pk=administrator.pk).has_perm("donations.view_donationenquiry")
+    other = Group.objects.create(name="Volunteers")
+    renamed = client.post(reverse("admin:auth_group_change", args=[other.pk]), {"name": "Event volunteers"})
+    assert renamed.status_code == 302
+    assert Group.objects.filter(name="Event volunteers").exists()
+
+
+def test_superuser_may_rename_a_role_group(client, boss):
+    client.force_login(boss)
+    editors = Group.objects.get(name=EDITORS)
+
+    client.post(reverse("admin:auth_group_change", args=[editors.pk]), {"name": "Editors (old)"})
+
+    assert Group.objects.filter(pk=editors.pk, name="Editors (old)").exists()
 
 
 def test_superuser_still_grants_superuser_status_and_permissions(client, boss, editor):
