@@ -12,7 +12,9 @@ from tests.factories import (
     CoverageFiguresFactory,
     EventFactory,
     GalleryFactory,
+    MediaMentionFactory,
     OrganisationFactory,
+    OutletFactory,
     ParticipationFactory,
     PhotoFactory,
     ResourceFactory,
@@ -517,3 +519,30 @@ def test_the_event_form_shows_each_rows_choices_with_the_saved_one_selected(admi
         r'<select name="pledges-__prefix__-country"[^>]*>(.*?)</select>', content, re.DOTALL
     )
     assert '<option value="" selected>---------</option>' in blank_row.group(1)
+
+
+def test_an_event_with_many_mentions_can_still_be_saved(admin_client):
+    event = EventFactory()
+    mentions = MediaMentionFactory.create_batch(100, event=event, outlet=OutletFactory())
+    rows = [
+        {
+            "id": mention.pk,
+            "event": event.pk,
+            "outlet": mention.outlet_id,
+            "headline": mention.headline,
+            "link": mention.link,
+            "date": mention.date.isoformat(),
+            "language": mention.language,
+            "kind": mention.kind,
+            "reach": "",
+        }
+        for mention in mentions
+    ]
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_change_data(event, inlines={"media_mentions": rows}, title="Renamed summit"),
+    )
+
+    assert response.status_code == 302
+    assert Event.objects.get(pk=event.pk).title == "Renamed summit"
