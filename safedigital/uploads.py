@@ -249,11 +249,9 @@ def make_renditions(field_file, folder="renditions"):
     widths = [w for w in RENDITION_WIDTHS if w < width] + [min(width, RENDITION_WIDTHS[-1])]
     result = {"width": width, "height": height, "webp": [], "jpeg": []}
     for target in sorted(set(widths)):
-        resized = (
-            image
-            if target == width
-            else image.resize((target, round(height * target / width)), Image.LANCZOS)
-        )
+        # At least a pixel high: a banner or a divider 2000 × 1 px would round to 0 and Pillow refuses that.
+        target_height = max(1, round(height * target / width))
+        resized = image if target == width else image.resize((target, target_height), Image.LANCZOS)
         for kind, image_format, options in (
             ("webp", "WEBP", {"quality": 80, "method": 4}),
             ("jpeg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),

@@ -387,3 +387,20 @@ def test_oversized_pdf_is_refused(admin_client, settings):
     )
 
     assert "the limit is 0.0 MB" in response.context["adminform"].form.errors["file"][0]
+
+
+def test_wide_thin_image_is_stored_with_renditions_at_least_one_pixel_high(admin_client):
+    gallery = GalleryFactory()
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("divider.png", image_bytes("PNG", size=(2000, 1)))),
+    )
+
+    assert response.status_code == 302
+    renditions = Photo.objects.get().renditions
+    sizes = []
+    for _width, name in renditions["jpeg"] + renditions["webp"]:
+        with default_storage.open(name) as handle, Image.open(handle) as rendition:
+            sizes.append(rendition.size)
+    assert sizes == [(320, 1), (640, 1), (1024, 1), (1600, 1)] * 2
