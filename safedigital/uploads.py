@@ -95,7 +95,15 @@ def _check_size(upload, limit, message):
 
 
 def validate_image(upload):
-    """A real JPEG, PNG or WebP (by its content, not its name), within the size and pixel limits."""
+    """
+    A real JPEG, PNG or WebP (by its content, not its name), within the size and pixel limits. Only a new
+    upload is checked: an image already stored (a committed FieldFile, which the model field's validators see
+    on every save of its record) was checked when it came, and checking it again would refuse an edit of the
+    title over an image nobody touched (re-encoding can make a file grow past the limit) or fail when the file
+    has gone missing from storage.
+    """
+    if getattr(upload, "_committed", False):
+        return
     if isinstance(getattr(upload, "_file", upload), ReencodedImage):
         return  # checked already, and made again from its pixels
     _check_size(

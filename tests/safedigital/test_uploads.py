@@ -1,6 +1,7 @@
 """Uploads are checked by their content: each refusal is a clear message in the admin form, never a 500."""
 
 import io
+import random
 import struct
 import zlib
 
@@ -14,6 +15,7 @@ from PIL import Image
 
 from events.models import Photo, Resource, Speaker
 from media_coverage.models import Outlet
+from tests.events.test_admin import event_change_data
 from tests.factories import EventFactory, GalleryFactory, SpeakerFactory, image_file
 
 pytestmark = pytest.mark.django_db
@@ -404,3 +406,63 @@ def test_wide_thin_image_is_stored_with_renditions_at_least_one_pixel_high(admin
         with default_storage.open(name) as handle, Image.open(handle) as rendition:
             sizes.append(rendition.size)
     assert sizes == [(320, 1), (640, 1), (1024, 1), (1600, 1)] * 2
+
+
+def noisy_jpeg(size=(1400, 1000)):
+    """A photo of noise at quality 50 (0.56 MB): made again at quality 92, it comes out bigger."""
+    width, height = size
+    noise = Image.frombytes("RGB", size, random.Random(1).randbytes(width * height * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG", quality=50)
+    return buffer.getvalue()
+
+
+def test_editing_a_record_does_not_check_its_stored_image_again(admin_client, settings):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 600_000
+    event = EventFactory()
+    url = reverse("admin:events_event_change", args=[event.pk])
+    photo = noisy_jpeg()
+    assert len(photo) < 600_000
+
+    uploaded = admin_client.post(
+        url, event_change_data(event, hero_image=SimpleUploadedFile("hero.jpg", photo))
+    )
+    event.refresh_from_db()
+    stored = event.hero_image.name
+    assert default_storage.size(stored) > 600_000  # re-encoding made it grow past the limit
+    edited = admin_client.post(url, event_change_data(event, title="Renamed"))
+
+    assert (uploaded.status_code, edited.status_code) == (302, 302)
+    event.refresh_from_db()
+    assert (event.title, event.hero_image.name) == ("Renamed", stored)
+
+
+def test_editing_a_record_whose_stored_image_is_missing_saves_the_edit(admin_client):
+    event = EventFactory()
+    stored = event.hero_image.name
+    default_storage.delete(stored)
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]), event_change_data(event, title="Renamed")
+    )
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.hero_image.name) == ("Renamed", stored)
+
+
+def test_a_new_upload_over_the_limit_is_still_refused_beside_the_field(admin_client, settings):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 300_000
+    event = EventFactory()
+    stored = event.hero_image.name
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_change_data(event, hero_image=SimpleUploadedFile("hero.jpg", noisy_jpeg())),
+    )
+
+    assert response.context["adminform"].form.errors["hero_image"] == [
+        "This image is 0.5 MB; the limit is 0.3 MB."
+    ]
+    event.refresh_from_db()
+    assert event.hero_image.name == stored
