@@ -21,7 +21,9 @@ from django.utils.encoding import filepath_to_uri
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
 
-IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+# Pillow calls a JPEG that carries a preview picture, as cameras write, "MPO"; it is stored as a JPEG of its
+# main frame.
+IMAGE_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 # A name's suffix is believed only when code (not a person) saves a file whose content is out of reach.
 IMAGE_SUFFIXES = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png", ".webp": ".webp"}
 RENDITION_WIDTHS = (320, 640, 1024, 1600)
@@ -211,7 +213,7 @@ def reencode_image(upload):
     try:
         upload.seek(0)
         with Image.open(upload) as original:
-            image_format = original.format
+            image_format = "JPEG" if original.format == "MPO" else original.format
             icc_profile = original.info.get("icc_profile")
             transparency = original.info.get("transparency")
             image = ImageOps.exif_transpose(original)

@@ -466,3 +466,24 @@ def test_a_new_upload_over_the_limit_is_still_refused_beside_the_field(admin_cli
     ]
     event.refresh_from_db()
     assert event.hero_image.name == stored
+
+
+def test_camera_jpeg_with_a_preview_picture_is_stored_as_a_jpeg_of_its_main_frame(admin_client):
+    gallery = GalleryFactory()
+    buffer = io.BytesIO()
+    main = Image.new("RGB", (40, 30), (200, 10, 10))
+    main.save(buffer, "MPO", save_all=True, append_images=[Image.new("RGB", (20, 15))])
+    with Image.open(io.BytesIO(buffer.getvalue())) as sent:
+        assert sent.format == "MPO"  # what Pillow calls a JPEG that carries a preview picture
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        photo_form(gallery, SimpleUploadedFile("camera.jpg", buffer.getvalue(), content_type="image/jpeg")),
+    )
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.image.name.endswith(".jpg")
+    with default_storage.open(photo.image.name) as handle, Image.open(handle) as image:
+        assert (image.format, image.size, getattr(image, "n_frames", 1)) == ("JPEG", (40, 30), 1)
+    assert (photo.renditions["width"], photo.renditions["height"]) == (40, 30)
