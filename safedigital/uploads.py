@@ -258,10 +258,14 @@ def make_renditions(field_file, folder="renditions"):
     stem = f"{folder}/{secrets.token_hex(10)}"
     widths = [w for w in RENDITION_WIDTHS if w < width] + [min(width, RENDITION_WIDTHS[-1])]
     result = {"width": width, "height": height, "webp": [], "jpeg": []}
-    for target in sorted(set(widths)):
+    source = image
+    # Widest first, each made from the one before: resizing a 12-megapixel photo four times took most of the
+    # time of saving it (1.3 s of 2.9 s here), and each step down from the last looks the same.
+    for target in sorted(set(widths), reverse=True):
         # At least a pixel high: a banner or a divider 2000 × 1 px would round to 0 and Pillow refuses that.
         target_height = max(1, round(height * target / width))
-        resized = image if target == width else image.resize((target, target_height), Image.LANCZOS)
+        resized = source if target == source.width else source.resize((target, target_height), Image.LANCZOS)
+        source = resized
         for kind, image_format, options in (
             ("webp", "WEBP", {"quality": 80, "method": 4}),
             ("jpeg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
@@ -273,6 +277,8 @@ def make_renditions(field_file, folder="renditions"):
                 f"{stem}-{target}.{kind.replace('jpeg', 'jpg')}", ContentFile(buffer.getvalue())
             )
             result[kind].append([target, name])
+    for kind in ("webp", "jpeg"):
+        result[kind].reverse()  # narrowest first, as srcset lists them
     return result
 
 
