@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from safedigital.admin import SelectsWrittenInPython
 
-from .forms import MentionConfirmImportForm, MentionImportForm
+from .forms import MediaMentionFormSet, MentionConfirmImportForm, MentionImportForm
 from .models import CoverageFigures, MediaMention, Outlet, PlatformFigures, SocialFigures
 from .resources import MediaMentionResource
 
@@ -68,6 +68,7 @@ class MediaMentionInline(SelectsWrittenInPython, admin.TabularInline):
     """The event's mentions, for the events admin: `inlines = [MediaMentionInline, …]`."""
 
     model = MediaMention
+    formset = MediaMentionFormSet
     extra = 0
     fields = ["outlet", "headline", "link", "date", "language", "kind", "reach"]
     autocomplete_fields = ["outlet"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
@@ -28,6 +29,31 @@ class MentionConfirmImportForm(ConfirmImportForm):
     """The confirmation step carries the event chosen in the first step."""
 
     event = forms.ModelChoiceField(queryset=Event.objects.all(), widget=forms.HiddenInput)
+
+
+class MediaMentionFormSet(BaseInlineFormSet):
+    """
+    An event's mention rows, checked against each other as the database checks them: Django's formset compares
+    rows only on plain unique fields, not on a conditional or expression constraint such as the mentions' link
+    and headline ones, so two such rows reached the database and the whole form was lost to a server error.
+    """
+
+    def clean(self):
+        super().clean()
+        links, headlines = set(), set()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            if link := data.get("link"):
+                if link in links:
+                    form.add_error("link", _("Another row has this link."))
+                links.add(link)
+            if data.get("outlet") and data.get("headline"):
+                key = (data["outlet"].pk, data["headline"].lower())
+                if key in headlines:
+                    form.add_error("headline", _("Another row has this outlet and headline."))
+                headlines.add(key)
 
 
 class CoverageFilterForm(forms.Form):

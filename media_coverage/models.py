@@ -7,8 +7,8 @@ here, once: the reach shown (`reach_for_event`) and everything the highlights pa
 from dataclasses import dataclass, field
 
 from django.conf import global_settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import models, router
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -213,6 +213,25 @@ class MediaMention(TimeStampedModel):
     def clean(self):
         if not self.headline.strip():
             raise ValidationError({"headline": _("A mention needs its headline.")})
+
+    def validate_constraints(self, exclude=None):
+        """
+        As Django's, but a mention that repeats a stored one is told so beside its link or headline: Django puts
+        the message of a constraint with a condition, or on several fields, above the whole form or row.
+        """
+        beside = {
+            "mention_link_once_per_event": "link",
+            "mention_headline_once_per_outlet_and_event": "headline",
+        }
+        using = router.db_for_write(MediaMention, instance=self)
+        errors = {}
+        for constraint in self._meta.constraints:
+            try:
+                constraint.validate(MediaMention, self, exclude=exclude, using=using)
+            except ValidationError as error:
+                errors.setdefault(beside.get(constraint.name, NON_FIELD_ERRORS), []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
 
 
 class CoverageFigures(TimeStampedModel):

@@ -9,7 +9,8 @@ from django.urls import path, reverse
 
 from events.models import Event
 from media_coverage.admin import MediaMentionInline, OutletAdmin, mentions_changelist_url
-from media_coverage.models import CoverageFigures, Outlet
+from media_coverage.models import CoverageFigures, MediaMention, Outlet
+from tests.events.test_admin import event_change_data
 from tests.factories import (
     CoverageFiguresFactory,
     EventFactory,
@@ -197,3 +198,135 @@ def test_only_staff_who_may_add_and_change_mentions_may_import(client, django_us
     assert "Import CSV" not in changelist.content.decode()
     assert refused.status_code == 403
     assert "403 Forbidden" in refused.content.decode()
+
+
+def post_mention_rows(client, event, rows):
+    """The event's admin change form sent back unchanged but for its media mention rows."""
+    return client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_change_data(
+            event, {"media_mentions": [{"event": event.pk, "kind": "news_report"} | row for row in rows]}
+        ),
+    )
+
+
+def mention_row_errors(response):
+    """Each mention row's errors, by field, as the event form shows them beside the fields."""
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "media_mentions"
+    )
+    return [{name: list(errors) for name, errors in form.errors.items()} for form in formset.forms]
+
+
+def test_two_new_mention_rows_with_the_same_link_are_refused_beside_the_link(admin_client):
+    event = EventFactory()
+    outlet = OutletFactory(name="Semana")
+
+    response = post_mention_rows(
+        admin_client,
+        event,
+        [
+            {"outlet": outlet.pk, "headline": "Ministros se reúnen", "link": "https://x.example/a"},
+            {"outlet": outlet.pk, "headline": "Otra nota", "link": "https://x.example/a"},
+        ],
+    )
+
+    assert response.status_code == 200
+    assert mention_row_errors(response) == [{}, {"link": ["Another row has this link."]}]
+    content = response.content.decode()
+    assert 'id="id_media_mentions-1-link_error"><li>Another row has this link.</li>' in content
+    # Nothing typed is lost.
+    assert 'value="Ministros se reúnen"' in content
+    assert 'value="Otra nota"' in content
+    assert not MediaMention.objects.exists()
+
+
+def test_two_mention_rows_with_the_same_outlet_and_headline_in_other_capitals_are_refused(admin_client):
+    event = EventFactory()
+    outlet = OutletFactory(name="Semana")
+
+    response = post_mention_rows(
+        admin_client,
+        event,
+        [
+            {"outlet": outlet.pk, "headline": "a", "link": ""},
+            {"outlet": outlet.pk, "headline": "A", "link": ""},
+        ],
+    )
+
+    assert response.status_code == 200
+    assert mention_row_errors(response) == [{}, {"headline": ["Another row has this outlet and headline."]}]
+    assert not MediaMention.objects.exists()
+
+
+def test_the_same_headline_in_two_outlets_and_a_deleted_duplicate_are_saved(admin_client):
+    event = EventFactory()
+    stored = MediaMentionFactory(event=event, headline="Una nota", link="https://x.example/a")
+    other = OutletFactory(name="Otro")
+
+    response = post_mention_rows(
+        admin_client,
+        event,
+        [
+            {
+                "id": stored.pk,
+                "outlet": stored.outlet_id,
+                "headline": "Una nota",
+                "link": "https://x.example/a",
+            },
+            {"outlet": other.pk, "headline": "Una nota", "link": "https://x.example/b"},
+            {"outlet": other.pk, "headline": "UNA NOTA", "link": "https://x.example/b", "DELETE": "on"},
+        ],
+    )
+
+    assert response.status_code == 302
+    assert sorted(event.media_mentions.values_list("outlet__name", "link")) == sorted(
+        [(stored.outlet.name, "https://x.example/a"), ("Otro", "https://x.example/b")]
+    )
+
+
+def test_a_mention_row_that_repeats_one_stored_meanwhile_is_refused_beside_the_field(admin_client):
+    """Someone else (or an import) stored the mention after the form was opened: it is not among the rows."""
+    event = EventFactory()
+    stored = MediaMentionFactory(event=event, headline="Una nota", link="https://x.example/a")
+
+    by_link = post_mention_rows(
+        admin_client, event, [{"outlet": OutletFactory().pk, "headline": "Otra", "link": stored.link}]
+    )
+    by_headline = post_mention_rows(
+        admin_client, event, [{"outlet": stored.outlet_id, "headline": "UNA NOTA", "link": ""}]
+    )
+
+    assert by_link.status_code == by_headline.status_code == 200
+    assert mention_row_errors(by_link) == [{"link": ["This event already has a mention with this link."]}]
+    assert mention_row_errors(by_headline) == [
+        {"headline": ["This outlet already has a mention with this headline for this event."]}
+    ]
+    assert list(MediaMention.objects.all()) == [stored]
+
+
+def test_the_mention_form_says_beside_the_field_that_a_mention_is_already_stored(admin_client):
+    stored = MediaMentionFactory(headline="Una nota", link="https://x.example/a")
+    form = {
+        "event": stored.event_id,
+        "outlet": stored.outlet_id,
+        "headline": "Otra nota",
+        "link": stored.link,
+        "kind": "news_report",
+    }
+
+    by_link = admin_client.post(reverse("admin:media_coverage_mediamention_add"), form)
+    by_headline = admin_client.post(
+        reverse("admin:media_coverage_mediamention_add"), form | {"headline": "una NOTA", "link": ""}
+    )
+
+    assert by_link.status_code == by_headline.status_code == 200
+    assert by_link.context["adminform"].form.errors == {
+        "link": ["This event already has a mention with this link."]
+    }
+    assert by_headline.context["adminform"].form.errors == {
+        "headline": ["This outlet already has a mention with this headline for this event."]
+    }
+    assert list(MediaMention.objects.all()) == [stored]
