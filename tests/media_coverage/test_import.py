@@ -352,6 +352,22 @@ Radio Nacional,Una entrevista,https://rn.example/1,2024-11-08,radio,es,300,Inter
     )
 
 
+def test_an_excerpt_longer_than_the_mention_form_allows_is_a_bad_row(staff, event):
+    text = f"""outlet,headline,link,date,medium,language,reach,excerpt
+Semana,Una nota,https://s.example/1,2024-11-07,digital,es,10,{"a" * 600}
+Semana,Otra nota,https://s.example/2,2024-11-07,digital,es,10,{"b" * 900}
+"""
+
+    response = upload(staff, event, text)
+
+    assert row_errors(response) == [(2, {"excerpt": ["The excerpt is 900 characters; the limit is 600."]})]
+    assert (
+        "Nothing was imported. Correct these rows in the file, then upload it again"
+        in response.content.decode()
+    )
+    assert MediaMention.objects.count() == 0
+
+
 def test_mentions_typed_in_the_back_office_are_matched_by_outlet_and_headline(staff, event):
     typed = MediaMentionFactory(
         event=event, outlet=OutletFactory(name="Caracol", medium="tv"), headline="Entrevista con los coanfitriones",
