@@ -86,11 +86,25 @@ class EventListView(ListView):
     paginate_by = 12
 
     @cached_property
-    def filters(self):
-        year = self.request.GET.get("year", "")
+    def offered(self):
+        """What the filters offer: the years and countries of published events."""
+        published = Event.objects.published()
         return {
-            "year": int(year) if year.isdigit() and 1900 < int(year) < 3000 else None,
-            "country": country_filter(self.request),
+            "years": [date.year for date in published.dates("start_date", "year", order="DESC")],
+            "countries": country_choices(published.exclude(country="").values_list("country", flat=True)),
+        }
+
+    @cached_property
+    def filters(self):
+        """
+        The filters asked for, each only when the form offers it: another value would empty the list under a
+        form that reads "All years" or "All countries".
+        """
+        year = self.request.GET.get("year", "")
+        country = country_filter(self.request)
+        return {
+            "year": next((offered for offered in self.offered["years"] if str(offered) == year), None),
+            "country": country if country in dict(self.offered["countries"]) else "",
         }
 
     def filtered(self, queryset):
@@ -108,10 +122,8 @@ class EventListView(ListView):
         published = Event.objects.published()
         context["upcoming_events"] = list(self.filtered(published.upcoming()))
         context["filters"] = self.filters
-        context["years"] = [date.year for date in published.dates("start_date", "year", order="DESC")]
-        context["countries"] = country_choices(
-            published.exclude(country="").values_list("country", flat=True)
-        )
+        context["years"] = self.offered["years"]
+        context["countries"] = self.offered["countries"]
         return context
 
 
@@ -194,13 +206,21 @@ class PledgeListView(ListView):
 
     @cached_property
     def filters(self):
+        """The filters asked for, each only when the form offers it (see EventListView.filters)."""
         get = self.request.GET
+        country = country_filter(self.request)
+        theme = get.get("theme", "")
         return {
             "event": get.get("event", ""),
-            "country": country_filter(self.request),
+            "country": country if country in dict(self.countries) else "",
             "status": get.get("status", "") if get.get("status", "") in CountryPledge.Status.values else "",
-            "theme": get.get("theme", ""),
+            "theme": theme if any(offered.slug == theme for offered in self.themes) else "",
         }
+
+    @cached_property
+    def themes(self):
+        """The themes of all public pledges: the filter's choices."""
+        return list(Theme.objects.filter(pledges__in=CountryPledge.objects.public()).distinct())
 
     @cached_property
     def countries(self):
@@ -234,10 +254,9 @@ class PledgeListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        public = CountryPledge.objects.public()
         context["filters"] = self.filters
         context["event"] = self.event
         context["statuses"] = CountryPledge.Status.choices
-        context["themes"] = list(Theme.objects.filter(pledges__in=public).distinct())
+        context["themes"] = self.themes
         context["countries"] = self.countries
         return context

@@ -276,6 +276,22 @@ def test_event_list_filters_by_year_and_country(client):
     assert titles("?year=nonsense&country=<script>") == (["Bogotá 2024", "Stockholm 2023"], ["Next summit"])
 
 
+@pytest.mark.parametrize(
+    "query", ["?year=²", "?year=2024²", "?year=2019", "?country=FR", "?year=2019&country=fr"]
+)
+def test_event_list_ignores_a_filter_its_form_does_not_offer(client, query):
+    """Neither a server error nor an empty list under a form that reads "All years" and "All countries"."""
+    EventFactory(
+        title="Bogotá 2024", start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6)
+    )
+
+    response = client.get(reverse("events:event-list") + query)
+
+    assert response.status_code == 200
+    assert [event.title for event in response.context["past_events"]] == ["Bogotá 2024"]
+    assert re.findall(r'<option value="([^"]*)" selected>', response.content.decode()) == []
+
+
 def test_event_list_is_paginated(client):
     for number in range(14):
         EventFactory(
@@ -308,6 +324,8 @@ def test_pledges_page_filters_by_country_status_and_theme(client):
     assert countries("?status=in_progress") == ["BR"]
     assert countries("?theme=robust-legislation") == ["BR"]
     assert countries("?status=bogus") == ["BR", "KE"]
+    assert countries("?theme=no-such-theme") == ["BR", "KE"]
+    assert countries("?country=SE") == ["BR", "KE"]  # only a draft event's pledge is Swedish
     content = client.get(reverse("events:pledge-list")).content.decode()
     assert '<p role="status">2 pledges</p>' in content
 
