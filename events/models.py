@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import global_settings
@@ -7,6 +8,7 @@ from django.db import models
 from django.db.models import Q, StringAgg, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -206,6 +208,8 @@ class Event(RenditionsMixin, TimeStampedModel):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("An event ends on or after the day it starts.")
+        if self.parent_id and self.pk and self._is_ancestor_of(self.parent_id):
+            errors["parent"] = _("An event cannot be part of itself, or of an event that is part of it.")
         if self.status == self.Status.PUBLISHED:
             if not self.hero_image:
                 errors["hero_image"] = _("A published event needs a hero image.")
@@ -213,6 +217,16 @@ class Event(RenditionsMixin, TimeStampedModel):
                 errors["hero_image_alt"] = _("A published event's hero image needs alt text.")
         if errors:
             raise ValidationError(errors)
+
+    def _is_ancestor_of(self, event_id):
+        """Whether this event is the event `event_id`, or one that `event_id` is part of (its parent, …)."""
+        seen = set()
+        while event_id is not None and event_id not in seen:
+            if event_id == self.pk:
+                return True
+            seen.add(event_id)
+            event_id = Event.objects.filter(pk=event_id).values_list("parent_id", flat=True).first()
+        return False
 
     def save(self, *args, **kwargs):
         self.body = sanitize(self.body)
@@ -333,6 +347,21 @@ class Session(TimeStampedModel):
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("A session ends after it starts.")})
+        try:
+            event = self.event
+        except Event.DoesNotExist:
+            event = None
+        if self.starts_at and event is not None and event.start_date and event.end_date:
+            # A day's grace each side: the site's time zone need not be the event's (an evening session in
+            # Bogotá starts the next day in UTC).
+            day = timezone.localtime(self.starts_at).date()
+            if not event.start_date - timedelta(days=1) <= day <= event.end_date + timedelta(days=1):
+                raise ValidationError(
+                    {
+                        "starts_at": _("This session starts on %(day)s, outside the event's dates.")
+                        % {"day": date_format(day, "j F Y")}
+                    }
+                )
 
     def save(self, *args, **kwargs):
         self.summary = sanitize(self.summary)

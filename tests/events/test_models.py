@@ -246,3 +246,32 @@ def test_an_anonymous_speaker_keeps_no_photo_on_the_server():
     assert not speaker.photo
     assert speaker.photo_renditions == {}
     assert not any(default_storage.exists(name) for name in files)
+
+
+def test_a_session_starts_within_a_day_of_its_events_dates():
+    event = EventFactory(start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6))
+    bogota = datetime.timezone(datetime.timedelta(hours=-5))
+    evening = datetime.datetime(2024, 11, 6, 19, 30, tzinfo=bogota)  # the next day in UTC
+    SessionFactory.build(event=event, starts_at=evening, ends_at=evening).full_clean()
+
+    years_out = datetime.datetime(2031, 1, 1, 9, tzinfo=datetime.UTC)
+    with pytest.raises(ValidationError) as error:
+        SessionFactory.build(event=event, starts_at=years_out, ends_at=years_out).full_clean()
+    assert error.value.message_dict == {
+        "starts_at": ["This session starts on 1 January 2031, outside the event's dates."]
+    }
+
+
+def test_an_event_is_not_part_of_itself_nor_of_an_event_part_of_it():
+    summit = EventFactory()
+    satellite = EventFactory(parent=summit)
+    side_event = EventFactory(parent=satellite)
+    message = {"parent": ["An event cannot be part of itself, or of an event that is part of it."]}
+
+    for event, parent in [(summit, summit), (summit, satellite), (summit, side_event)]:
+        event.parent = parent
+        with pytest.raises(ValidationError) as error:
+            event.full_clean(exclude=["hero_image"])
+        assert error.value.message_dict == message
+
+    side_event.full_clean(exclude=["hero_image"])
