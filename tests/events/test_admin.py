@@ -259,6 +259,36 @@ def test_gallery_takes_several_photos_at_once(admin_client):
     assert all(p.renditions["jpeg"] for p in Photo.objects.all())
 
 
+def test_gallery_takes_only_so_many_photos_at_once_and_says_so(admin_client, settings):
+    settings.GALLERY_UPLOAD_MAX_PHOTOS = 2
+    event = EventFactory()
+    data = {
+        "event": event.pk,
+        "title": "Networking Reception",
+        "order": "1",
+        "upload_alt_text": "Guests at the reception",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
+
+    refused = admin_client.post(
+        reverse("admin:events_gallery_add"),
+        data | {"upload": [image_file(f"{name}.jpg") for name in "abc"]},
+    )
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {
+        "upload": ["Add up to 2 photos at a time (you chose 3): each is resized while you wait."]
+    }
+    assert 'value="Guests at the reception"' in refused.content.decode()
+    assert not Gallery.objects.exists()
+    taken = admin_client.post(
+        reverse("admin:events_gallery_add"), data | {"upload": [image_file(f"{name}.jpg") for name in "ab"]}
+    )
+    assert taken.status_code == 302
+    assert Photo.objects.count() == 2
+
+
 def test_gallery_upload_needs_alt_text_and_real_images(admin_client):
     event = EventFactory()
     from django.core.files.uploadedfile import SimpleUploadedFile
