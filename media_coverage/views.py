@@ -2,6 +2,7 @@ from django.conf import global_settings
 from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.generic import DetailView
 
 from events.models import Event
@@ -11,6 +12,7 @@ from . import charts
 from .forms import CoverageFilterForm
 from .models import MediaMention, coverage_for_event
 
+# Django marks these names for translation but keeps them in English: each is translated where it is shown.
 LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
 
 
@@ -52,7 +54,9 @@ class EventCoverageView(DetailView):
         languages.update(filter(None, [self.filters.get("language")]))
         filter_form = CoverageFilterForm(
             self.request.GET or None,
-            languages=sorted(((code, LANGUAGE_NAMES[code]) for code in languages), key=lambda item: item[1]),
+            languages=sorted(
+                ((code, gettext(LANGUAGE_NAMES[code])) for code in languages), key=lambda item: item[1]
+            ),
         )
         return super().get_context_data(
             coverage=coverage,

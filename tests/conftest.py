@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.utils import translation
 
 from safedigital.cache import reset_local_state
 
@@ -55,3 +56,13 @@ def pytest_configure(config):
     from tests.browser.availability import BrowserTestsGate
 
     config.pluginmanager.register(BrowserTestsGate(config), "browser-tests-gate")
+
+
+@pytest.fixture(autouse=True)
+def _language_put_back():
+    """
+    A request in Spanish leaves Spanish active in this thread (LocaleMiddleware activates a language and never
+    deactivates it), and pytest-django runs the tests without a database last: they would render in Spanish.
+    """
+    with translation.override(translation.get_language()):
+        yield

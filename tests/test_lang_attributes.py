@@ -6,19 +6,11 @@ reader switches voice for them and the page's own language is not repeated on ev
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from pytest_django.asserts import assertContains
 
 from tests.factories import EventFactory, MediaMentionFactory, OutletFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _language_put_back():
-    """A request in Spanish leaves Spanish active in this thread; the tests after this one must not inherit it."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 @pytest.fixture

@@ -7,18 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import CountryPledgeFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _language_put_back():
-    """A request in Spanish leaves Spanish active in this thread; the tests after this one must not inherit it."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 class Links(HTMLParser):
