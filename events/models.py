@@ -359,7 +359,7 @@ class Session(TimeStampedModel):
                 raise ValidationError(
                     {
                         "starts_at": _("This session starts on %(day)s, outside the event's dates.")
-                        % {"day": date_format(day, "j F Y")}
+                        % {"day": date_format(day)}
                     }
                 )
 

@@ -473,3 +473,12 @@ def test_the_coverage_filter_names_languages_in_spanish(client, site):
     content = get(client, url, "es").content.decode()
 
     assert '<option value="es">Español</option>' in content
+
+
+def test_dates_are_written_as_each_language_writes_them(client, site):
+    url = site["event"].get_absolute_url()
+
+    assert '<time datetime="2024-11-06">6 November 2024</time>' in get(client, url, "en").content.decode()
+    assert (
+        '<time datetime="2024-11-06">6 de noviembre de 2024</time>' in get(client, url, "es").content.decode()
+    )

@@ -425,7 +425,7 @@ def test_publishing_an_event_with_a_future_time_says_it_is_scheduled(admin_clien
 
     assert [str(m) for m in response.context["messages"]] == [
         "1 event published.",
-        "“Next summit” is scheduled for Jan. 7, 2099, 9 a.m.; it is not public until then.",
+        "“Next summit” is scheduled for 7 January 2099, 09:00; it is not public until then.",
     ]
     later.refresh_from_db()
     assert later.status == Event.Status.PUBLISHED and not later.is_public
