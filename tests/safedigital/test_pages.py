@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 
@@ -72,3 +73,20 @@ def test_security_txt_canonical_is_the_address_it_was_fetched_from(client, setti
 
     lines = response.content.decode().splitlines()
     assert "Canonical: https://safedigital.example/.well-known/security.txt" in lines
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "Your form could not be sent"), ("es", "No pudimos recibir su formulario")],
+)
+def test_a_form_sent_without_its_csrf_cookie_gets_a_page_that_says_what_to_do(language, heading):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/lets-chat/", {"name": "Ana"}, headers={"accept-language": language})
+
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert f"<h1>{heading}</h1>" in content
+    assert f'<html lang="{language}">' in content
+    assert "CSRF verification failed" not in content
