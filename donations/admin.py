@@ -128,13 +128,13 @@ class MailProblemFilter(admin.SimpleListFilter):
 def notify_rescued(pks):
     """
     After commit, tells the fundraising team of enquiries taken out of spam that it was never told of, with the
-    e-mail a genuine enquiry gets. The person is not sent the acknowledgement: it may come days late, and
-    staff reply themselves. Returns how many will be told.
+    e-mail a genuine enquiry gets; not of anonymised ones, which leave nobody to reply to. The person is not
+    sent the acknowledgement: it may come days late, and staff reply themselves. Returns how many will be told.
     """
     unnotified = list(
-        DonationEnquiry.objects.filter(pk__in=pks, is_spam=False, notified_at__isnull=True).values_list(
-            "pk", flat=True
-        )
+        DonationEnquiry.objects.filter(
+            pk__in=pks, is_spam=False, notified_at__isnull=True, anonymised_at__isnull=True
+        ).values_list("pk", flat=True)
     )
     for pk in unnotified:
         tasks.queue_enquiry_emails(pk, acknowledge=False)
