@@ -553,7 +553,7 @@ def test_the_event_form_shows_each_rows_choices_with_the_saved_one_selected(admi
 
 def test_an_event_with_many_mentions_can_still_be_saved(admin_client):
     event = EventFactory()
-    mentions = MediaMentionFactory.create_batch(100, event=event, outlet=OutletFactory())
+    mentions = MediaMentionFactory.create_batch(120, event=event, outlet=OutletFactory())
     rows = [
         {
             "id": mention.pk,
