@@ -2,7 +2,6 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, StringAgg, Value
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from safedigital.countries import CountryField
-from safedigital.models import ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
+from safedigital.models import LANGUAGES, ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
 from safedigital.richtext import sanitize
 from safedigital.uploads import CheckedImageField, RandomName, validate_pdf
 
@@ -772,7 +771,7 @@ class Resource(TimeStampedModel):
         _("PDF file"), upload_to=RandomName("resources"), blank=True, validators=[validate_pdf]
     )
     url = models.URLField(_("link"), blank=True)
-    language = models.CharField(_("language"), max_length=10, choices=global_settings.LANGUAGES, default="en")
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES, default="en")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()

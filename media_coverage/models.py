@@ -6,7 +6,6 @@ here, once: the reach shown (`reach_for_event`) and everything the highlights pa
 
 from dataclasses import dataclass, field
 
-from django.conf import global_settings
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models, router
 from django.db.models import Count, Q, Sum
@@ -17,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from events.models import Event
 from safedigital.countries import CountryField
-from safedigital.models import ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
+from safedigital.models import LANGUAGES, ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
 from safedigital.uploads import CheckedImageField, RandomName
 
 PLACEHOLDER_WORD = "placeholder"
@@ -164,7 +163,7 @@ class MediaMention(TimeStampedModel):
         blank=True,
         help_text=_("When it was published or broadcast. Empty if not known."),
     )
-    language = models.CharField(_("language"), max_length=10, choices=global_settings.LANGUAGES, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.NEWS_REPORT)
     reach = models.PositiveBigIntegerField(
         _("reach"), null=True, blank=True,

@@ -1,19 +1,17 @@
-from django.conf import global_settings
 from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
 from django.views.generic import DetailView
 
 from events.models import Event
 from safedigital.cache import cache_public_page
+from safedigital.models import LANGUAGES
 
 from . import charts
 from .forms import CoverageFilterForm
 from .models import MediaMention, coverage_for_event
 
-# Django marks these names for translation but keeps them in English: each is translated where it is shown.
-LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
+LANGUAGE_NAMES = dict(LANGUAGES)
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -26,7 +24,7 @@ class EventCoverageView(DetailView):
     @cached_property
     def filters(self):
         """The chosen medium and language, checked against every possible value; a wrong one is ignored."""
-        form = CoverageFilterForm(self.request.GET or None, languages=global_settings.LANGUAGES)
+        form = CoverageFilterForm(self.request.GET or None, languages=LANGUAGES)
         return form.filters()
 
     def get_queryset(self):
@@ -55,7 +53,7 @@ class EventCoverageView(DetailView):
         filter_form = CoverageFilterForm(
             self.request.GET or None,
             languages=sorted(
-                ((code, gettext(LANGUAGE_NAMES[code])) for code in languages), key=lambda item: item[1]
+                ((code, str(LANGUAGE_NAMES[code])) for code in languages), key=lambda item: item[1]
             ),
         )
         return super().get_context_data(

@@ -1,8 +1,13 @@
 from functools import cache
 
+from django.conf import global_settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# The languages a resource or a media mention may be in, each named in the reader's language: Django's own list
+# marks its names for translation but keeps them in English.
+LANGUAGES = [(code, _(name)) for code, name in global_settings.LANGUAGES]
 
 
 @cache
