@@ -482,3 +482,13 @@ def test_dates_are_written_as_each_language_writes_them(client, site):
     assert (
         '<time datetime="2024-11-06">6 de noviembre de 2024</time>' in get(client, url, "es").content.decode()
     )
+
+
+def test_languages_of_resources_and_mentions_are_named_in_the_readers_language(client, site):
+    event = site["event"]
+    coverage = reverse("media_coverage:event-coverage", kwargs={"slug": event.slug})
+
+    assert ", Español)</span>" in get(client, event.get_absolute_url(), "es").content.decode()
+    assert ", Spanish)</span>" in get(client, event.get_absolute_url(), "en").content.decode()
+    assert "· Inglés" in get(client, coverage, "es").content.decode()
+    assert "· English" in get(client, coverage, "en").content.decode()
