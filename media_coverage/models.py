@@ -7,6 +7,7 @@ here, once: the reach shown (`reach_for_event`) and everything the highlights pa
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, router
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Lower
@@ -169,10 +170,16 @@ class MediaMention(TimeStampedModel):
         _("reach"), null=True, blank=True,
         help_text=_("The audience of this piece as the monitoring agency reports it. Empty if not known."),
     )  # fmt: skip
+    # A TextField's max_length binds only forms; the validator holds every other way in (the CSV import) to it.
     excerpt = models.TextField(
         _("excerpt"),
         max_length=600,
         blank=True,
+        validators=[
+            MaxLengthValidator(
+                600, message=_("The excerpt is %(show_value)s characters; the limit is %(limit_value)s.")
+            )
+        ],
         help_text=_("A short excerpt or quote, without quotation marks."),
     )
 

@@ -136,23 +136,6 @@ class TextWidget(widgets.Widget):
         return force_str(value if value is not None else "").strip()
 
 
-class ExcerptWidget(TextWidget):
-    """
-    The excerpt, within the model's limit: a TextField's max_length binds only forms, so a longer excerpt was
-    stored and the mention's admin form then refused it.
-    """
-
-    def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
-        limit = MediaMention._meta.get_field("excerpt").max_length
-        if len(text) > limit:
-            raise ValueError(
-                _("The excerpt is %(length)s characters; the limit is %(limit)s.")
-                % {"length": f"{len(text):,}", "limit": f"{limit:,}"}
-            )
-        return text
-
-
 class OutletWidget(widgets.ForeignKeyWidget):
     """An outlet matched by name, ignoring case, or created from the row's name, medium and country."""
 
@@ -319,7 +302,7 @@ class MediaMentionResource(resources.ModelResource):
     language = Field(attribute="language", column_name="language", widget=LanguageWidget())
     reach = Field(attribute="reach", column_name="reach", widget=ReachWidget())
     kind = Field(attribute="kind", column_name="kind", widget=KindWidget(), saves_null_values=False)
-    excerpt = Field(attribute="excerpt", column_name="excerpt", widget=ExcerptWidget())
+    excerpt = Field(attribute="excerpt", column_name="excerpt", widget=TextWidget())
 
     class Meta:
         model = MediaMention
