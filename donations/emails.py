@@ -141,6 +141,13 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
                 changes["acknowledged_at"] = timezone.now()
     finally:
         _close(connection)
-    if problems:
-        changes["notification_error"] = "\n".join(problems)
+    # A problem recorded by an earlier attempt at an e-mail sent now is no longer true; one of an e-mail not
+    # sent now still is.
+    attempted = (staff_label, donor_label) if acknowledge else (staff_label,)
+    earlier = [
+        line
+        for line in enquiry.notification_error.splitlines()
+        if not line.startswith(tuple(f"{label}: " for label in attempted))
+    ]
+    changes["notification_error"] = "\n".join(earlier + problems)
     DonationEnquiry.objects.filter(pk=enquiry.pk).update(**changes)

@@ -292,6 +292,28 @@ def test_no_recipients_configured_is_recorded(settings):
     assert [message.to for message in mail.outbox] == [[enquiry.email]]
 
 
+def test_a_later_successful_send_clears_the_problem_it_had_recorded(settings):
+    # The team e-mail failed, the acknowledgement did not get through either; later the enquiry is sent to the
+    # team again (as when staff take it out of spam) and this time it goes: its old problem is no longer true,
+    # and the admin's "with an e-mail problem" filter must stop listing it. The acknowledgement, not sent again,
+    # keeps its own.
+    enquiry = DonationEnquiryFactory(
+        notification_error="Team notification: SMTPServerDisconnected: closed\nAcknowledgement: timeout: slow"
+    )
+
+    send_enquiry_emails(enquiry.pk, acknowledge=False)
+
+    enquiry.refresh_from_db()
+    assert enquiry.notified_at is not None
+    assert enquiry.notification_error == "Acknowledgement: timeout: slow"
+
+    send_enquiry_emails(enquiry.pk)
+
+    enquiry.refresh_from_db()
+    assert enquiry.acknowledged_at is not None
+    assert enquiry.notification_error == ""
+
+
 # The cost of sending.
 
 
