@@ -8,6 +8,7 @@ DEBUG off it refuses to start unless a real secret and the allowed hosts are giv
 
 import json
 import os
+import re
 import sysconfig
 from pathlib import Path
 
@@ -235,6 +236,14 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 # The site's own date formats where Django's do not suit (English: "6 November 2024").
 FORMAT_MODULE_PATH = ["safedigital.formats"]
+# The language editors write the site's own text in: titles, summaries, the programme, quotes, pledges, captions.
+# A page in another language marks that text with it (lang="en" on a Spanish page), so that a screen reader
+# reads it in the right voice (WCAG 3.1.2). A language tag such as "en" or "pt-BR".
+CONTENT_LANGUAGE = env_str("CONTENT_LANGUAGE", LANGUAGE_CODE)
+if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", CONTENT_LANGUAGE):
+    raise ImproperlyConfigured(
+        f'CONTENT_LANGUAGE must be a language tag such as "en", not {CONTENT_LANGUAGE!r}.'
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True

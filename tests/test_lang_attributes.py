@@ -8,7 +8,20 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from tests.factories import EventFactory, MediaMentionFactory, OutletFactory, ResourceFactory
+from tests.factories import (
+    CountryPledgeFactory,
+    EventFactory,
+    GalleryFactory,
+    HeadlineFigureFactory,
+    MediaMentionFactory,
+    OutletFactory,
+    ParticipationFactory,
+    PhotoFactory,
+    ResourceFactory,
+    SessionFactory,
+    SpeakerFactory,
+    VideoFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +94,8 @@ def test_an_english_mention_on_the_spanish_coverage_page_says_it_is_english(clie
         '<h3 class="h5 mb-1"><a href="https://eltiempo.example/a" rel="noopener">Colombia se compromete</a></h3>',
         html=True,
     )
-    assertContains(response, 'lang="', count=3)
+    # <html lang="es">, the English headline and excerpt, and the event's title (the editors' English) twice.
+    assertContains(response, 'lang="', count=5)
 
 
 def test_a_resource_in_another_language_says_so_on_its_title(client, event):
@@ -98,3 +112,92 @@ def test_a_resource_in_another_language_says_so_on_its_title(client, event):
         spanish, '<a href="https://example.org/en" hreflang="en" lang="en">Press release</a>', html=True
     )
     assertContains(spanish, '<a href="https://example.org/es">Comunicado de prensa</a>', html=True)
+
+
+# The editors' own text (CONTENT_LANGUAGE, English unless set): marked on pages in another language only.
+
+
+@pytest.fixture
+def written_in_english():
+    event = EventFactory(
+        slug="bogota",
+        title="Safe Digital Futures",
+        strapline="Leaders meet in Bogotá",
+        outcomes="<p>A declaration.</p>",
+    )
+    session = SessionFactory(event=event, title="Opening plenary", summary="<p>Ministers opened the day.</p>")
+    speaker = SpeakerFactory(full_name="María José Ríos", role_title="Minister of ICT")
+    ParticipationFactory(session=session, speaker=speaker, quote="We will act now.")
+    ParticipationFactory(session=session, speaker=SpeakerFactory(anonymous=True), quote="I was not believed.")
+    CountryPledgeFactory(
+        event=event, pledging_body="Ministry of Education", commitment="Teach online safety."
+    )
+    HeadlineFigureFactory(event=event, label="Speakers on stage")
+    PhotoFactory(
+        gallery=GalleryFactory(event=event, title="Day one"), caption="The opening", alt_text="A full hall"
+    )
+    VideoFactory(event=event, title="Voices", content_warning="Accounts of abuse.")
+    return event
+
+
+def test_the_editors_english_is_marked_on_the_spanish_highlights_page(client, written_in_english):
+    response = highlights_page(client, written_in_english, "es")
+
+    for fragment in [
+        '<h1 class="display-5" lang="en">Safe Digital Futures</h1>',
+        '<p class="lead" lang="en">Leaders meet in Bogotá</p>',
+        '<div lang="en"><p class="lead">A gathering to end online harm to children.</p></div>',
+        '<div lang="en"><p>A declaration.</p></div>',
+        '<dt class="fw-normal" lang="en">Speakers on stage</dt>',
+        '<div lang="en"><p>Ministers opened the day.</p></div>',
+        '<blockquote class="blockquote mb-1" lang="en"><p>“We will act now.”</p></blockquote>',
+        '<span lang="en">Survivor, Kenya</span>',
+        '<cite lang="en">Minister of ICT</cite>',
+        '<td><span lang="en">Ministry of Education</span></td>',
+        '<span lang="en">The opening</span>',
+        '<span lang="en">Accounts of abuse.</span>',
+    ]:
+        assertContains(response, fragment, html=True)
+    assert 'id="session-' in response.content.decode()
+    assert '-heading" lang="en">Opening plenary</h3>' in response.content.decode()
+    assert '<h3 id="gallery-' in response.content.decode()
+    assert 'data-alt="A full hall" lang="en">' in response.content.decode()
+    # A name is no language's: the speaker's is read as it is.
+    assert "María José Ríos</a>" in response.content.decode()
+    assertContains(response, 'lang="en"><a href="', count=0)
+
+
+def test_the_english_highlights_page_repeats_no_language(client, written_in_english):
+    response = highlights_page(client, written_in_english, "en")
+
+    assertContains(response, '<h1 class="display-5">Safe Digital Futures</h1>', html=True)
+    assertContains(response, "<cite>Minister of ICT</cite>", html=True)
+    assertContains(response, 'lang="', count=1)  # <html lang="en">
+
+
+def test_the_editors_english_is_marked_on_the_other_spanish_pages(client, written_in_english):
+    speaker = (
+        written_in_english.sessions.get().participations.get(speaker__full_name="María José Ríos").speaker
+    )
+
+    home = client.get("/", headers={"accept-language": "es"})
+    assertContains(home, '<p lang="en">A gathering to end online harm to children.</p>', html=True)
+    events = client.get("/events/", headers={"accept-language": "es"})
+    assertContains(events, '<p class="card-text" lang="en">Leaders meet in Bogotá</p>', html=True)
+    speaker_page = client.get(speaker.get_absolute_url(), headers={"accept-language": "es"})
+    assertContains(speaker_page, '<p class="lead mb-1" lang="en">Minister of ICT</p>', html=True)
+    assertContains(speaker_page, '<span lang="en">Safe Digital Futures</span>', html=True)
+    pledges = client.get("/pledges/", headers={"accept-language": "es"})
+    assertContains(pledges, '<span lang="en">Teach online safety.</span>', html=True)
+
+
+def test_editors_who_write_in_spanish_have_their_text_marked_on_the_english_pages(
+    client, written_in_english, settings
+):
+    settings.CONTENT_LANGUAGE = "es"
+
+    english = highlights_page(client, written_in_english, "en")
+    spanish = highlights_page(client, written_in_english, "es")
+
+    assertContains(english, '<h1 class="display-5" lang="es">Safe Digital Futures</h1>', html=True)
+    assertContains(spanish, '<h1 class="display-5">Safe Digital Futures</h1>', html=True)

@@ -1,8 +1,10 @@
 import html
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from safedigital.context_processors import content_lang
 from safedigital.countries import country_name as _country_name
 from safedigital.richtext import sanitize
 from safedigital.uploads import media_url, media_urls
@@ -14,6 +16,18 @@ register = template.Library()
 def country_name(country):
     """`{{ pledge.country|country_name }}`: the name as shown, like `country.name`, without its cost per call."""
     return _country_name(country)
+
+
+@register.filter(needs_autoescape=True)
+def in_content_language(value, autoescape=True):
+    """
+    `{{ speaker.public_role|in_content_language }}`: the editors' text, in a `<span lang="en">` when the page is
+    in another language, so that a screen reader reads it in the right voice; as it is otherwise. For text
+    inside an element of its own, the element takes `{{ CONTENT_LANG }}` instead.
+    """
+    text = conditional_escape(value) if autoescape else value
+    attribute = content_lang()
+    return mark_safe(f"<span{attribute}>{text}</span>") if attribute else text  # noqa: S308 (escaped above)
 
 
 @register.filter

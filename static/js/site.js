@@ -58,6 +58,12 @@
       image.src = link.href;
       image.alt = link.getAttribute("data-alt") || "";
       caption.textContent = link.getAttribute("data-caption") || "";
+      // The photo's alt text and caption are the editors' words: in their language, as on the link.
+      if (link.lang) {
+        image.parentNode.lang = link.lang;
+      } else {
+        image.parentNode.removeAttribute("lang");
+      }
     };
     links.forEach(function (link, index) {
       link.addEventListener("click", function (event) {

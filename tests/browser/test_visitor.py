@@ -120,3 +120,19 @@ def test_visitor_follows_the_featured_event_and_reads_its_highlights(page, reque
     assert {urlsplit(url).hostname for url in after_play if not url.startswith(site_origin)} == {
         "www.youtube-nocookie.com"
     }
+
+
+def test_a_spanish_visitor_s_photo_viewer_keeps_the_caption_s_language(new_context, site, demo_event):
+    # The page is in Spanish, the editors' alt text and caption in English: the viewer, which copies them out
+    # of the gallery, says so, so that a screen reader reads them in an English voice.
+    page = new_context(locale="es-ES").new_page()
+    page.goto(site.url + demo_event.get_absolute_url())
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+
+    photo = page.locator("a[data-viewer]").first
+    expect(photo).to_have_attribute("lang", "en")
+    photo.click()
+    viewer = page.locator("dialog.photo-viewer")
+    expect(viewer).to_be_visible()
+    expect(viewer.locator("figure")).to_have_attribute("lang", "en")
+    expect(viewer.locator("img")).to_have_attribute("alt", photo.get_attribute("data-alt"))

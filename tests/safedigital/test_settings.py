@@ -57,6 +57,10 @@ def run_manage(*args, **env):
             {"ALLOWED_HOSTS": "safedigital.example", "SECRET_KEY": GOOD_SECRET, "DEBUG": "perhaps"},
             "DEBUG must be",
         ),
+        (
+            {"ALLOWED_HOSTS": "safedigital.example", "SECRET_KEY": GOOD_SECRET, "CONTENT_LANGUAGE": 'en"><x'},
+            'CONTENT_LANGUAGE must be a language tag such as "en", not \'en"><x\'.',
+        ),
     ],
 )
 def test_production_refuses_to_start_when_misconfigured(env, message):
