@@ -129,6 +129,17 @@ def test_for_emails_matches_whatever_the_capitals():
     assert list(DonationEnquiry.objects.for_emails([])) == []
 
 
+def test_for_emails_matches_accented_capitals_on_every_database():
+    # Addresses may hold letters beyond ASCII (RFC 6531). An erasure request typed "josé@…" must find what
+    # "JOSÉ@…" sent, and the other way round, on SQLite (whose LIKE and UPPER fold ASCII alone) as on PostgreSQL.
+    capitals = DonationEnquiryFactory(email="JOSÉ.ÑANDÚ@FUNDACIÓN.example")
+    small = DonationEnquiryFactory(email="josé.ñandú@fundación.example")
+    DonationEnquiryFactory(email="jose.nandu@fundacion.example")
+
+    assert set(DonationEnquiry.objects.for_emails(["josé.ñandú@fundación.example"])) == {capitals, small}
+    assert set(DonationEnquiry.objects.for_emails(["José.Ñandú@Fundación.example"])) == {capitals, small}
+
+
 def test_set_status_records_who_changed_what():
     fundraiser = StaffUserFactory()
     new = DonationEnquiryFactory(status=Status.NEW)
