@@ -6,7 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Func, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,24 +14,6 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from safedigital.countries import CountryField
 from safedigital.models import ChoiceLabelsMixin, TimeStampedModel
-
-
-class Capitals(Func):
-    """
-    UPPER() that knows every alphabet. PostgreSQL's does; SQLite's knows ASCII alone, so on SQLite it is
-    Python's str.upper, registered on each connection as UNICODE_UPPER (donations.apps).
-    """
-
-    function = "UPPER"
-    output_field = models.CharField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="UNICODE_UPPER", **extra_context)
-
-
-def unicode_upper(value):
-    return None if value is None else value.upper()
-
 
 # What anonymisation blanks: everything that names or reaches a person, or that they or staff wrote about them.
 PERSONAL_FIELDS = ("name", "email", "organisation", "phone", "message", "notes", "notification_error")
@@ -89,14 +71,11 @@ class DonationEnquiryQuerySet(models.QuerySet):
         return self.open().filter(next_action_on__lt=timezone.localdate())
 
     def for_emails(self, emails):
-        """Every enquiry sent from any of these addresses, whatever their capitals (accented ones included)."""
-        wanted = {email.strip() for email in emails if email and email.strip()}
-        if not wanted:
-            return self.none()
-        # Both sides in capitals by the same function, so that they fold alike ("ß" stays "ß" on PostgreSQL).
-        return self.alias(email_in_capitals=Capitals("email")).filter(
-            email_in_capitals__in=[Capitals(Value(email)) for email in sorted(wanted)]
-        )
+        """Every enquiry sent from any of these addresses, whatever their capitals."""
+        condition = Q()
+        for email in {email.strip().lower() for email in emails if email and email.strip()}:
+            condition |= Q(email__iexact=email)
+        return self.filter(condition) if condition else self.none()
 
     def spam_past_retention(self):
         """

@@ -1,6 +1,8 @@
 import gc
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models import CharField, TextField
 from django.db.models.signals import post_migrate
 
 
@@ -9,10 +11,16 @@ class SafeDigitalConfig(AppConfig):
     verbose_name = "Safe Digital"
 
     def ready(self):
+        from . import lookups
         from .cache import connect_signals
         from .roles import sync_roles_after_migrate
 
         connect_signals()
+
+        # iexact ignores every alphabet's capitals on SQLite too (safedigital/lookups.py).
+        CharField.register_lookup(lookups.UnicodeIExact)
+        TextField.register_lookup(lookups.UnicodeIExact)
+        connection_created.connect(lookups.register, dispatch_uid="safedigital.sqlite_functions")
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="safedigital.sync_roles")
 

@@ -381,6 +381,30 @@ def test_mentions_typed_in_the_back_office_are_matched_by_outlet_and_headline(st
     assert str(typed.date) == "2024-11-06"
 
 
+def test_outlets_and_headlines_are_matched_whatever_the_capitals_of_their_accented_letters(staff, event):
+    # "CARACOL TELEVISIÓN" is the outlet stored as "Caracol Televisión" (on SQLite too, whose own case folding
+    # knows ASCII alone), and "ENTREVISTA EN BOGOTÁ" the mention typed as "Entrevista en Bogotá".
+    caracol = OutletFactory(name="Caracol Televisión", medium="tv")
+    typed = MediaMentionFactory(
+        event=event, outlet=caracol, headline="Entrevista en Bogotá", link="", date=None
+    )
+
+    response = confirm(
+        staff,
+        upload(
+            staff,
+            event,
+            "outlet,headline,link,date,medium,language,reach\nCARACOL TELEVISIÓN,ENTREVISTA EN BOGOTÁ,,2024-11-06,TV,,\n",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert list(Outlet.objects.values_list("name", flat=True)) == ["Caracol Televisión"]
+    assert list(MediaMention.objects.filter(event=event)) == [typed]
+    typed.refresh_from_db()
+    assert str(typed.date) == "2024-11-06"
+
+
 def test_the_import_page_explains_the_columns(staff):
     content = staff.get(reverse(IMPORT_URL)).content.decode()
 
