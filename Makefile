@@ -28,8 +28,8 @@ help:
 	@echo "make pytest  only the pytest suite (PYTEST_ARGS=..., PYTEST_WORKERS=2)"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  ruff format and ruff check --fix"
-	@echo "make serve   gunicorn and the e-mail worker under production settings (needs SECRET_KEY and ALLOWED_HOSTS)"
-	@echo "make worker  only the worker that sends the queued e-mails (production settings)"
+	@echo "make serve   gunicorn and the task worker under production settings (needs SECRET_KEY and ALLOWED_HOSTS)"
+	@echo "make worker  only the task worker: queued e-mails, gallery photos to resize (production settings)"
 	@echo "make bench   the benchmark in bench/ (never run by the tests; BENCH_ARGS=--help)"
 	@echo "make bench-enquiries  10,000 enquiries from 32 clients, then again while a worker is killed"
 	@echo "make lock    re-resolve constraints.txt after changing pyproject.toml"
@@ -60,7 +60,7 @@ demo: $(STAMP)
 	$(PY) manage.py load_demo_data
 
 # gunicorn in the foreground, and beside it (stopped with it, and yielding the CPU to it) the worker that sends
-# the queued e-mails.
+# the queued e-mails and resizes the gallery photos added several at a time.
 serve: $(STAMP)
 	DEBUG=false $(PY) manage.py collectstatic --noinput
 	DEBUG=false $(PY) manage.py migrate --noinput

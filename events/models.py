@@ -238,7 +238,8 @@ class Event(RenditionsMixin, TimeStampedModel):
         """
         What a highlights page shows beside `Event.objects.with_programme()`, each in one query: the pledges
         made at this event and at its public parent, with their themes' names, and the galleries' photos.
-        Returns (pledges, the parent's pledges, [(gallery, photos), …] for the galleries that have photos).
+        Returns (pledges, the parent's pledges, [(gallery, photos), …] for the galleries that have photos
+        resized).
         """
         parent_id = self.public_parent.pk if self.public_parent else None
         pledges = list(
@@ -248,7 +249,8 @@ class Event(RenditionsMixin, TimeStampedModel):
         )
         galleries = {}
         for photo in Photo.objects.filter(gallery__event=self).select_related("gallery"):
-            galleries.setdefault(photo.gallery, []).append(photo)
+            if photo.renditions:  # not one still waiting for the task worker to resize it (events.tasks)
+                galleries.setdefault(photo.gallery, []).append(photo)
         return (
             [pledge for pledge in pledges if pledge.event_id == self.pk],
             [pledge for pledge in pledges if pledge.event_id == parent_id],

@@ -45,6 +45,8 @@ class RenditionsMixin(models.Model):
     Keeps resized, metadata-free renditions of image fields, made when the record is saved.
 
     A model names its pairs in `rendition_fields`, image field -> JSON field, e.g. {"image": "image_renditions"}.
+    `save(renditions=False)` leaves them to a later `update_renditions()`, in a task (events.tasks): until then
+    the record has none, and the pages do not show its image.
     """
 
     rendition_fields = {}
@@ -52,23 +54,39 @@ class RenditionsMixin(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, renditions=True, **kwargs):
         super().save(*args, **kwargs)
+        if renditions:
+            self.update_renditions()
+
+    def update_renditions(self):
+        """
+        Makes renditions of each image whose stored ones are of another file (or missing) and stores them alone,
+        not the rest of the record, which an editor may be changing meanwhile; and only while the image is still
+        that file: made for a file replaced meanwhile, they are deleted instead. Then the old ones are deleted.
+        """
         from .uploads import delete_renditions, make_renditions
 
-        changed = {}
+        changed = False
         for image_field, renditions_field in self.rendition_fields.items():
             image = getattr(self, image_field)
             current = getattr(self, renditions_field) or {}
             source = image.name if image else ""
             if current.get("source", "") == source:
                 continue
-            delete_renditions(current)
             renditions = make_renditions(image) | {"source": source} if image else {}
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, **{image_field: source})
+                .update(**{renditions_field: renditions})
+            )
+            if not stored:
+                delete_renditions(renditions)
+                continue
+            delete_renditions(current)
             setattr(self, renditions_field, renditions)
-            changed[renditions_field] = renditions
+            changed = True
         if changed:
             from .cache import content_changed
 
-            type(self)._base_manager.filter(pk=self.pk).update(**changed)
             content_changed()

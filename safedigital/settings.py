@@ -285,9 +285,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # An event's admin form sends about ten fields per media mention: Django's 1,000 refused (400) an event with a
 # hundred mentions. The body's size stays capped above.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
-# A gallery takes this many photos in one upload (each is resized while the editor waits); up to 500 files are
-# read, so that choosing too many gets that message beside the field rather than a 400 page.
-GALLERY_UPLOAD_MAX_PHOTOS = env_int("GALLERY_UPLOAD_MAX_PHOTOS", 10)
+# A gallery takes this many photos in one upload (each is checked and re-encoded while the editor waits, then
+# resized by the task worker); up to 500 files are read, so that choosing too many gets that message beside the
+# field rather than a 400 page.
+GALLERY_UPLOAD_MAX_PHOTOS = env_int("GALLERY_UPLOAD_MAX_PHOTOS", 20)
 DATA_UPLOAD_MAX_NUMBER_FILES = 500
 IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_PIXELS = env_int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000)

@@ -278,7 +278,7 @@ def test_gallery_takes_only_so_many_photos_at_once_and_says_so(admin_client, set
 
     assert refused.status_code == 200
     assert refused.context["adminform"].form.errors == {
-        "upload": ["Add up to 2 photos at a time (you chose 3): each is resized while you wait."]
+        "upload": ["Add up to 2 photos at a time (you chose 3): each is checked while you wait."]
     }
     assert 'value="Guests at the reception"' in refused.content.decode()
     assert not Gallery.objects.exists()
