@@ -20,6 +20,7 @@ from tests.factories import (
     ResourceFactory,
     SessionFactory,
     SpeakerFactory,
+    ThemeFactory,
     VideoFactory,
 )
 
@@ -129,9 +130,10 @@ def written_in_english():
     speaker = SpeakerFactory(full_name="María José Ríos", role_title="Minister of ICT")
     ParticipationFactory(session=session, speaker=speaker, quote="We will act now.")
     ParticipationFactory(session=session, speaker=SpeakerFactory(anonymous=True), quote="I was not believed.")
-    CountryPledgeFactory(
+    pledge = CountryPledgeFactory(
         event=event, pledging_body="Ministry of Education", commitment="Teach online safety."
     )
+    pledge.themes.add(ThemeFactory(name="Safety by design", slug="safety-by-design"))
     HeadlineFigureFactory(event=event, label="Speakers on stage")
     PhotoFactory(
         gallery=GalleryFactory(event=event, title="Day one"), caption="The opening", alt_text="A full hall"
@@ -179,6 +181,7 @@ def test_the_editors_english_is_marked_on_the_other_spanish_pages(client, writte
     speaker = (
         written_in_english.sessions.get().participations.get(speaker__full_name="María José Ríos").speaker
     )
+    theme = written_in_english.pledges.get().themes.get()
 
     home = client.get("/", headers={"accept-language": "es"})
     assertContains(home, '<p lang="en">A gathering to end online harm to children.</p>', html=True)
@@ -189,6 +192,7 @@ def test_the_editors_english_is_marked_on_the_other_spanish_pages(client, writte
     assertContains(speaker_page, '<span lang="en">Safe Digital Futures</span>', html=True)
     pledges = client.get("/pledges/", headers={"accept-language": "es"})
     assertContains(pledges, '<span lang="en">Teach online safety.</span>', html=True)
+    assertContains(pledges, f'<option value="{theme.slug}" lang="en">Safety by design</option>', html=True)
 
 
 def test_editors_who_write_in_spanish_have_their_text_marked_on_the_english_pages(
