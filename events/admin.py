@@ -440,7 +440,9 @@ class PhotoInline(SelectsWrittenInPython, admin.TabularInline):
     @admin.display(description=_("preview"))
     def thumb(self, obj):
         if obj.pk and not obj.renditions:
-            return _("Being resized: not on the page yet.")
+            return _(
+                "Being resized: not on the page yet. Still so after a few minutes? Save the gallery again."
+            )
         return thumbnail(obj.renditions, obj.alt_text)
 
 
@@ -467,6 +469,11 @@ class GalleryAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # A photo still without renditions (its resizing failed, or is yet to come) is queued again: saving the
+        # gallery is what an editor does when a photo never appears.
+        for photo_id, renditions in form.instance.photos.values_list("pk", "renditions"):
+            if not renditions:
+                tasks.make_photo_renditions.enqueue(photo_id)
         files = form.cleaned_data.get("upload") or []
         start = form.instance.photos.count()
         for number, image in enumerate(files, start=start):

@@ -75,9 +75,17 @@ class RenditionsMixin(models.Model):
             if current.get("source", "") == source:
                 continue
             renditions = make_renditions(image) | {"source": source} if image else {}
+            # Only while the stored renditions are still those this record was loaded with: another save (the
+            # editor's, or the worker's) may have made them for this very file meanwhile.
+            previous = current.get("source")
+            unchanged = (
+                models.Q(**{f"{renditions_field}__source": previous})
+                if previous is not None
+                else models.Q(**{f"{renditions_field}__source__isnull": True})
+            )
             stored = (
                 type(self)
-                ._base_manager.filter(pk=self.pk, **{image_field: source})
+                ._base_manager.filter(unchanged, pk=self.pk, **{image_field: source})
                 .update(**{renditions_field: renditions})
             )
             if not stored:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from events.models import Gallery, Photo
+from events.models import Event, Gallery, Photo
 from events.tasks import make_photo_renditions
 from tests.factories import EventFactory, GalleryFactory, PhotoFactory, image_file
 
@@ -98,3 +98,102 @@ def test_renditions_of_an_image_replaced_meanwhile_are_not_kept(tmp_path):
     assert replaced["source"] == photo.image.name and replaced["width"] == 80
     # What it made of the old image is deleted again: no file is left that nothing names.
     assert sorted((tmp_path / "media" / "renditions").iterdir()) == files
+
+
+def edit_alt_texts(client, gallery, alt_text):
+    """The editor's next step after an upload ('edit each afterwards'): the gallery's page, each alt text."""
+    photos = list(gallery.photos.all())
+    data = {
+        "event": gallery.event_id,
+        "title": gallery.title,
+        "order": gallery.order,
+        "description": "",
+        "upload_alt_text": "",
+        "upload_credit": "",
+        "photos-TOTAL_FORMS": str(len(photos)),
+        "photos-INITIAL_FORMS": str(len(photos)),
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+    }
+    for number, photo in enumerate(photos):
+        data |= {
+            f"photos-{number}-id": photo.pk,
+            f"photos-{number}-gallery": gallery.pk,
+            f"photos-{number}-alt_text": f"{alt_text} {number}",
+            f"photos-{number}-caption": "",
+            f"photos-{number}-credit": "",
+            f"photos-{number}-order": photo.order,
+        }
+    response = client.post(reverse("admin:events_gallery_change", args=[gallery.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def rendition_files(tmp_path):
+    folder = tmp_path / "media" / "renditions"
+    return {f"renditions/{path.name}" for path in folder.iterdir()} if folder.exists() else set()
+
+
+def named_renditions():
+    stored = [*Photo.objects.values_list("renditions", flat=True)]
+    stored += Event.objects.values_list("hero_renditions", flat=True)
+    return {
+        name
+        for renditions in stored
+        for kind in ("webp", "jpeg")
+        for _width, name in (renditions or {}).get(kind, [])
+    }
+
+
+def test_editing_a_photo_while_the_worker_resizes_it_leaves_no_rendition_files_behind(admin_client, tmp_path):
+    event = EventFactory()
+    add_photos(admin_client, event, "a.jpg")
+    gallery = Gallery.objects.get()
+    waiting = Photo.objects.get()  # the worker has picked its task and loaded the photo
+
+    edit_alt_texts(admin_client, gallery, "Guests toasting")  # the editor saves its alt text meanwhile
+    waiting.update_renditions()  # the worker finishes resizing
+
+    assert rendition_files(tmp_path) == named_renditions()
+
+
+def test_a_photo_whose_resizing_failed_is_not_left_off_the_page_while_the_admin_says_it_is_being_resized(
+    admin_client, client, monkeypatch
+):
+    import safedigital.uploads
+
+    real = safedigital.uploads.make_renditions
+    attempts = []
+
+    def fails_once(field_file, *args, **kwargs):  # e.g. the media storage did not answer, once
+        attempts.append(field_file.name)
+        if [name for name in attempts if name.startswith("photos/")] == [field_file.name]:
+            raise OSError("storage unavailable")
+        return real(field_file, *args, **kwargs)
+
+    monkeypatch.setattr(safedigital.uploads, "make_renditions", fails_once)
+    event = EventFactory()
+    add_photos(admin_client, event, "a.jpg")
+    gallery = Gallery.objects.get()
+    run_worker()
+    assert DBTaskResult.objects.get().status == "FAILED"  # once, and never tried again
+    # The editor, seeing nothing on the page, saves the gallery again; the worker keeps running.
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        {
+            "event": event.pk,
+            "title": gallery.title,
+            "order": gallery.order,
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": Photo.objects.get().pk,
+            "photos-0-gallery": gallery.pk,
+            "photos-0-alt_text": "Guests at the reception",
+            "photos-0-order": Photo.objects.get().order,
+        },
+    )
+    assert response.status_code == 302
+    run_worker()
+
+    on_page = ' alt="Guests at the reception"' in client.get(event.get_absolute_url()).content.decode()
+    admin_page = admin_client.get(reverse("admin:events_gallery_change", args=[gallery.pk])).content.decode()
+    assert on_page or "Being resized: not on the page yet." not in admin_page
