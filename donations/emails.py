@@ -143,11 +143,14 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
         _close(connection)
     # A problem recorded by an earlier attempt at an e-mail sent now is no longer true; one of an e-mail not
     # sent now still is.
-    attempted = (staff_label, donor_label) if acknowledge else (staff_label,)
-    earlier = [
-        line
-        for line in enquiry.notification_error.splitlines()
-        if not line.startswith(tuple(f"{label}: " for label in attempted))
-    ]
+    attempted = tuple(
+        f"{label}: " for label in ((staff_label, donor_label) if acknowledge else (staff_label,))
+    )
+    earlier, dropping = [], False
+    for line in enquiry.notification_error.splitlines():
+        if line.startswith((f"{staff_label}: ", f"{donor_label}: ")):
+            dropping = line.startswith(attempted)  # a message's further lines go with it
+        if not dropping:
+            earlier.append(line)
     changes["notification_error"] = "\n".join(earlier + problems)
     DonationEnquiry.objects.filter(pk=enquiry.pk).update(**changes)

@@ -20,6 +20,8 @@ class UnicodeIExact(lookups.IExact):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         # The value as it is: Django's own iexact escapes it for LIKE.
         rhs, rhs_params = lookups.BuiltinLookup.process_rhs(self, compiler, connection)
+        if self.rhs_is_direct_value():
+            rhs_params = [str(param) for param in rhs_params]  # as Django's own (prep_for_like_query)
         return f"UNICODE_UPPER({lhs}) = UNICODE_UPPER({rhs})", (*lhs_params, *rhs_params)
 
 

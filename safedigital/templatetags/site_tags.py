@@ -69,11 +69,12 @@ def rendition_url(renditions, width=640):
 
 
 @register.simple_tag
-def picture(renditions, alt, sizes="100vw", css_class="", lazy=True, width=None, largest=None):
+def picture(renditions, alt, sizes="100vw", css_class="", lazy=True, width=None, largest=None, alt_lang=""):
     """
     A responsive <picture>: WebP with a JPEG fallback, srcset/sizes, intrinsic size, lazy loading.
     `width` is the width it is shown at, when fixed: the srcset then stops at three times it (enough for the
-    sharpest screens); `largest` caps it otherwise. Built in Python: a page may hold a hundred of them.
+    sharpest screens); `largest` caps it otherwise. `alt_lang=CONTENT_LANG` marks an alt text written by the
+    editors with their language, on a page in another. Built in Python: a page may hold a hundred of them.
     """
     renditions = renditions or {}
     if not renditions.get("jpeg"):
@@ -94,7 +95,7 @@ def picture(renditions, alt, sizes="100vw", css_class="", lazy=True, width=None,
     return mark_safe(  # noqa: S308 (every value escaped)
         f'<picture><source type="image/webp" srcset="{_escape(_srcset(_candidates(renditions, "webp", largest)))}" '
         f'sizes="{sizes}"><img src="{_escape(fallback)}" srcset="{_escape(_srcset(jpeg))}" sizes="{sizes}" '
-        f'alt="{_escape(alt)}" width="{_escape(shown_width)}" height="{_escape(shown_height)}"{css_class}{lazy}>'
+        f'alt="{_escape(alt)}"{_escape(alt_lang) if alt else ""} width="{_escape(shown_width)}" height="{_escape(shown_height)}"{css_class}{lazy}>'
         "</picture>"
     )
 

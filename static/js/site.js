@@ -36,6 +36,9 @@
     var frame = document.createElement("iframe");
     frame.src = player.getAttribute("data-embed-url");
     frame.title = player.getAttribute("data-title") || "Video";
+    // The title is the editors' words: in their language, as in the play link.
+    var titled = play.querySelector(".visually-hidden [lang]");
+    if (titled) frame.lang = titled.lang;
     frame.className = "video-frame";
     frame.setAttribute("allow", "autoplay; encrypted-media; picture-in-picture; fullscreen");
     frame.setAttribute("allowfullscreen", "");

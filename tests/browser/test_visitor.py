@@ -136,3 +136,17 @@ def test_a_spanish_visitor_s_photo_viewer_keeps_the_caption_s_language(new_conte
     expect(viewer).to_be_visible()
     expect(viewer.locator("figure")).to_have_attribute("lang", "en")
     expect(viewer.locator("img")).to_have_attribute("alt", photo.get_attribute("data-alt"))
+
+
+def test_a_spanish_visitor_s_video_frame_title_is_marked_english(new_context, site, demo_event):
+    page = new_context(locale="es-ES").new_page()
+    page.goto(site.url + demo_event.get_absolute_url())
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+
+    film = page.locator("figure.video").first
+    film.locator("[data-play]").click()
+    frame = film.locator("iframe")
+    expect(frame).to_have_count(1)
+    # The frame's title is the editors' words (data-title): a screen reader announces it in the language of its
+    # nearest lang, which must be theirs.
+    assert frame.evaluate("frame => frame.closest('[lang]').lang") == "en"

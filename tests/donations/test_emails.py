@@ -314,6 +314,23 @@ def test_a_later_successful_send_clears_the_problem_it_had_recorded(settings):
     assert enquiry.notification_error == ""
 
 
+def test_a_later_successful_send_clears_a_problem_that_spanned_lines():
+    enquiry = DonationEnquiryFactory()
+    error = smtplib.SMTPException(
+        "451 4.7.1 Greylisted, try again later\n451 4.7.1 see https://mx.example/grey"
+    )
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=error):
+        send_enquiry_emails(enquiry.pk)
+    enquiry.refresh_from_db()
+    assert enquiry.notification_error.startswith("Team notification: SMTPException: 451")
+
+    send_enquiry_emails(enquiry.pk)  # both go through this time
+
+    enquiry.refresh_from_db()
+    assert enquiry.notified_at is not None and enquiry.acknowledged_at is not None
+    assert enquiry.notification_error == ""
+
+
 # The cost of sending.
 
 
