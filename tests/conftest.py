@@ -51,6 +51,22 @@ def _isolated_site(settings, tmp_path, page_cache_version_file):
     reset_local_state()
 
 
+@pytest.fixture
+def task_worker(settings):
+    """
+    Tasks kept in the database, as in production (django-tasks-db), instead of run at once; `task_worker()`
+    runs the worker (`manage.py db_worker`) over those queued so far.
+    """
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def run_worker():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+    return run_worker
+
+
 def pytest_configure(config):
     """The browser tests' gate (tests/browser/availability.py), here so that the xdist controller has it too."""
     from tests.browser.availability import BrowserTestsGate

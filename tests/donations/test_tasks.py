@@ -5,7 +5,6 @@ and sent by the worker; the visitor never waits for the mail server, and a crash
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -14,19 +13,10 @@ from donations.models import DonationEnquiry
 from donations.tasks import queue_enquiry_emails
 from tests.factories import DonationEnquiryFactory, EventFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_worker")]
 
 
-@pytest.fixture(autouse=True)
-def tasks_in_the_database(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-
-
-def test_the_visitor_does_not_wait_for_the_mail_and_the_worker_sends_it(client, enquiry_data):
+def test_the_visitor_does_not_wait_for_the_mail_and_the_worker_sends_it(client, enquiry_data, task_worker):
     response = client.post("/lets-chat/", enquiry_data)
 
     assert response.status_code == 302
@@ -35,7 +25,7 @@ def test_the_visitor_does_not_wait_for_the_mail_and_the_worker_sends_it(client, 
     assert enquiry.notified_at is None
     assert DBTaskResult.objects.get().args_kwargs == {"args": [enquiry.pk, True], "kwargs": {}}
 
-    run_worker()
+    task_worker()
 
     enquiry.refresh_from_db()
     assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]

@@ -4,7 +4,6 @@ so the editor waits only while each is checked; the highlights page leaves a pho
 """
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -12,16 +11,7 @@ from events.models import Event, Gallery, Photo
 from events.tasks import make_photo_renditions
 from tests.factories import EventFactory, GalleryFactory, PhotoFactory, image_file
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def tasks_in_the_database(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_worker")]
 
 
 def add_photos(client, event, *names):
@@ -41,7 +31,7 @@ def add_photos(client, event, *names):
 
 
 def test_photos_added_together_reach_the_page_once_the_worker_has_resized_them(
-    admin_client, client, settings
+    admin_client, client, settings, task_worker
 ):
     settings.PAGE_CACHE_SECONDS = (
         600  # the page visitors see is the stored one: it must not stay without them
@@ -62,7 +52,7 @@ def test_photos_added_together_reach_the_page_once_the_worker_has_resized_them(
     assert "Networking Reception" not in before
     assert "Guests at the reception" not in before
 
-    run_worker()
+    task_worker()
 
     assert all(photo.renditions["jpeg"] for photo in gallery.photos.all())
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
@@ -71,13 +61,13 @@ def test_photos_added_together_reach_the_page_once_the_worker_has_resized_them(
     assert after.count(' alt="Guests at the reception"') == 2
 
 
-def test_a_photo_deleted_before_the_worker_came_is_left_alone():
+def test_a_photo_deleted_before_the_worker_came_is_left_alone(task_worker):
     photo = PhotoFactory.build(gallery=GalleryFactory())
     photo.save(renditions=False)
     make_photo_renditions.enqueue(photo.pk)
     photo.delete()
 
-    run_worker()
+    task_worker()
 
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert not Photo.objects.exists()
@@ -157,7 +147,7 @@ def test_editing_a_photo_while_the_worker_resizes_it_leaves_no_rendition_files_b
 
 
 def test_a_photo_whose_resizing_failed_is_not_left_off_the_page_while_the_admin_says_it_is_being_resized(
-    admin_client, client, monkeypatch
+    admin_client, client, monkeypatch, task_worker
 ):
     import safedigital.uploads
 
@@ -174,7 +164,7 @@ def test_a_photo_whose_resizing_failed_is_not_left_off_the_page_while_the_admin_
     event = EventFactory()
     add_photos(admin_client, event, "a.jpg")
     gallery = Gallery.objects.get()
-    run_worker()
+    task_worker()
     assert DBTaskResult.objects.get().status == "FAILED"  # once, and never tried again
     # The editor, seeing nothing on the page, saves the gallery again; the worker keeps running.
     response = admin_client.post(
@@ -192,7 +182,7 @@ def test_a_photo_whose_resizing_failed_is_not_left_off_the_page_while_the_admin_
         },
     )
     assert response.status_code == 302
-    run_worker()
+    task_worker()
 
     on_page = ' alt="Guests at the reception"' in client.get(event.get_absolute_url()).content.decode()
     admin_page = admin_client.get(reverse("admin:events_gallery_change", args=[gallery.pk])).content.decode()
