@@ -55,6 +55,14 @@ class RenditionsMixin(models.Model):
         abstract = True
 
     def save(self, *args, renditions=True, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The renditions are written by update_renditions() alone: a record loaded before the worker stored
+            # them (an editor's form) must not put back the ones it was loaded with.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.rendition_fields.values()
+            ]
         super().save(*args, **kwargs)
         if renditions:
             self.update_renditions()

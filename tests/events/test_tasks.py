@@ -187,3 +187,19 @@ def test_a_photo_whose_resizing_failed_is_not_left_off_the_page_while_the_admin_
     on_page = ' alt="Guests at the reception"' in client.get(event.get_absolute_url()).content.decode()
     admin_page = admin_client.get(reverse("admin:events_gallery_change", args=[gallery.pk])).content.decode()
     assert on_page or "Being resized: not on the page yet." not in admin_page
+
+
+def test_an_editors_save_of_a_photo_loaded_before_the_worker_stored_its_renditions_keeps_them(tmp_path):
+    photo = PhotoFactory.build(gallery=GalleryFactory())
+    photo.save(renditions=False)
+    editors = Photo.objects.get(pk=photo.pk)  # the editor's form loads the photo, still without renditions
+    Photo.objects.get(pk=photo.pk).update_renditions()  # the worker stores them
+    stored = Photo.objects.get(pk=photo.pk).renditions
+    files = sorted((tmp_path / "media" / "renditions").iterdir())
+
+    editors.alt_text = "Guests toasting"
+    editors.save()
+
+    saved = Photo.objects.get(pk=photo.pk)
+    assert (saved.alt_text, saved.renditions) == ("Guests toasting", stored)
+    assert sorted((tmp_path / "media" / "renditions").iterdir()) == files
