@@ -471,12 +471,12 @@ class GalleryAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         # A photo still without renditions (its resizing failed, or is yet to come) is queued again: saving the
         # gallery is what an editor does when a photo never appears.
-        for photo_id, renditions in form.instance.photos.values_list("pk", "renditions"):
+        stored = list(form.instance.photos.values_list("pk", "renditions"))
+        for photo_id, renditions in stored:
             if not renditions:
                 tasks.make_photo_renditions.enqueue(photo_id)
         files = form.cleaned_data.get("upload") or []
-        start = form.instance.photos.count()
-        for number, image in enumerate(files, start=start):
+        for number, image in enumerate(files, start=len(stored)):
             photo = Photo(
                 gallery=form.instance,
                 image=image,
