@@ -8,10 +8,10 @@ from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, get_supported_language_variant
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
-from django_ratelimit.exceptions import Ratelimited
 
 from events.models import Event
 
@@ -103,8 +103,24 @@ class EnquiryView(FormView):
 
     def post(self, request, *args, **kwargs):
         if over_limit(request, "donations.enquiry", settings.DONATION_RATE_LIMIT):
-            raise Ratelimited
+            return self.rate_limited(self.get_form())
         return super().post(request, *args, **kwargs)
+
+    def rate_limited(self, form):
+        """
+        The form again, with what was typed and why it was not sent, answering 429: the site's 429 page would
+        lose it all, and going back shows a new, empty form (the form is never cached).
+        """
+        form.add_error(
+            None,
+            _(
+                "We have received several messages from your connection in a short time. "
+                "Please try again in a few minutes."
+            ),
+        )
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = "300"
+        return response
 
     def form_valid(self, form):
         stamp = spam.read_stamp(form.cleaned_data["stamp"])

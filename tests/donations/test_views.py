@@ -461,8 +461,37 @@ def test_too_many_enquiries_from_one_address_get_the_friendly_429_page(client, e
 
     assert response.status_code == 429
     assert response["Retry-After"] == "300"
-    assert "<h1>Please wait a moment</h1>" in response.content.decode()
     assert DonationEnquiry.objects.count() == 10
+
+
+def test_a_visitor_over_the_rate_limit_keeps_what_they_typed(client, enquiry_data):
+    """The 429 answer is the form again, filled in, saying why: going back would show an empty form."""
+    for _number in range(10):
+        post(client, enquiry_data | {"stamp": aged_stamp()}, REMOTE_ADDR="203.0.113.9")
+    stamp = aged_stamp()
+
+    response = post(client, enquiry_data | {"stamp": stamp}, REMOTE_ADDR="203.0.113.9")
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "300"
+    content = response.content.decode()
+    assert re.search(
+        r'<div class="alert alert-danger error-summary"[^>]*>.*?<li>We have received several messages from your '
+        r"connection in a short time\. Please try again in a few minutes\.</li>",
+        content,
+        re.S,
+    )
+    assert 'value="Ana María Gómez"' in content
+    assert "We fund child-safety work in the Andes and would like to talk.</textarea>" in content
+    assert f'value="{stamp}"' in content
+    assert DonationEnquiry.objects.count() == 10
+    assert mail.outbox == []
+
+    in_spanish = post(
+        client, enquiry_data | {"stamp": stamp}, REMOTE_ADDR="203.0.113.9", HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert in_spanish.status_code == 429
+    assert "Recibimos varios mensajes desde su conexión" in in_spanish.content.decode()
 
 
 @pytest.mark.parametrize("mapped", ["", "::ffff:"], ids=["ipv4", "ipv4 through a dual-stack socket"])
