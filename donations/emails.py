@@ -116,6 +116,8 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
     """
     Tells the fundraising team of a new (non-spam) enquiry and thanks the person, recording the outcome.
     Both e-mails go through one connection to the mail server: one connection, TLS handshake and login, not two.
+    An e-mail already sent is not sent again, so that calling this again after a failure sends only what failed.
+    Returns True when an e-mail could not be sent.
     """
     # With its event's title, which the staff e-mail names: one query, and only the event column it needs.
     try:
@@ -123,17 +125,22 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
             pk=enquiry_id, is_spam=False
         )
     except DonationEnquiry.DoesNotExist:
-        return
+        return False
+    notify = enquiry.notified_at is None
+    acknowledge = acknowledge and enquiry.acknowledged_at is None
+    if not (notify or acknowledge):
+        return False
     changes = {}
     problems = []
     with translation.override(settings.LANGUAGE_CODE):
         staff_label, donor_label = _("Team notification"), _("Acknowledgement")
     connection = mailers.default
     try:
-        if problem := _send(enquiry, staff_label, staff_notification, connection):
-            problems.append(problem)
-        else:
-            changes["notified_at"] = timezone.now()
+        if notify:
+            if problem := _send(enquiry, staff_label, staff_notification, connection):
+                problems.append(problem)
+            else:
+                changes["notified_at"] = timezone.now()
         if acknowledge:
             if problem := _send(enquiry, donor_label, acknowledgement, connection):
                 problems.append(problem)
@@ -144,7 +151,7 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
     # A problem recorded by an earlier attempt at an e-mail sent now is no longer true; one of an e-mail not
     # sent now still is.
     attempted = tuple(
-        f"{label}: " for label in ((staff_label, donor_label) if acknowledge else (staff_label,))
+        f"{label}: " for label, sent in ((staff_label, notify), (donor_label, acknowledge)) if sent
     )
     earlier, dropping = [], False
     for line in enquiry.notification_error.splitlines():
@@ -154,3 +161,4 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
             earlier.append(line)
     changes["notification_error"] = "\n".join(earlier + problems)
     DonationEnquiry.objects.filter(pk=enquiry.pk).update(**changes)
+    return bool(problems)

@@ -3,10 +3,16 @@ The enquiry e-mails as tasks kept in the database (production): queued with the 
 and sent by the worker; the visitor never waits for the mail server, and a crash loses no e-mail.
 """
 
+import smtplib
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from donations.models import DonationEnquiry
@@ -77,3 +83,79 @@ def test_a_form_sent_twice_is_stored_and_queued_once(client, enquiry_data):
     assert first["Location"] == second["Location"] == reverse("donations:thanks")
     assert DonationEnquiry.objects.get().message == enquiry_data["message"]
     assert DBTaskResult.objects.count() == 1
+
+
+# The mail server failing: what was not sent is tried again later, and what was sent is never sent twice.
+
+
+def make_due(task_result):
+    """Brings a task queued to run later forward to now, as if its time had come."""
+    DBTaskResult.objects.filter(pk=task_result.pk).update(run_after=timezone.now())
+
+
+def test_emails_the_mail_server_refused_are_sent_again_later(client, enquiry_data, task_worker):
+    client.post("/lets-chat/", enquiry_data)
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    ):
+        task_worker()
+
+    enquiry = DonationEnquiry.objects.get()
+    assert mail.outbox == []
+    assert enquiry.notification_error.startswith("Team notification: SMTPServerDisconnected")
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs == {"args": [enquiry.pk, True, 2], "kwargs": {}}
+    assert timezone.now() + timedelta(minutes=4) < retry.run_after < timezone.now() + timedelta(minutes=6)
+
+    task_worker()  # not yet its time
+    assert mail.outbox == []
+
+    make_due(retry)
+    task_worker()
+
+    enquiry.refresh_from_db()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+    assert enquiry.notified_at is not None and enquiry.acknowledged_at is not None
+    assert enquiry.notification_error == ""
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+def test_a_retry_sends_only_what_failed(client, enquiry_data, task_worker):
+    client.post("/lets-chat/", enquiry_data)
+    real_send = locmem.EmailBackend.send_messages
+
+    def refuse_the_donor(backend, messages):
+        if messages[0].to == [enquiry_data["email"]]:
+            raise smtplib.SMTPRecipientsRefused({enquiry_data["email"]: (451, b"Try again later")})
+        return real_send(backend, messages)
+
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse_the_donor):
+        task_worker()
+    make_due(DBTaskResult.objects.get(status="READY"))
+    task_worker()
+
+    assert [message.to for message in mail.outbox] == [
+        ["fundraising@safedigital.example"],
+        [enquiry_data["email"]],
+    ]
+    assert DonationEnquiry.objects.get().notification_error == ""
+
+
+def test_after_the_last_retry_the_problem_stays_on_the_record(client, enquiry_data, task_worker):
+    client.post("/lets-chat/", enquiry_data)
+
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    ):
+        task_worker()
+        while retry := DBTaskResult.objects.filter(status="READY").first():
+            make_due(retry)
+            task_worker()
+
+    assert DBTaskResult.objects.count() == 4  # the first attempt and three retries
+    assert mail.outbox == []
+    assert DonationEnquiry.objects.get().notification_error.startswith(
+        "Team notification: SMTPServerDisconnected"
+    )
