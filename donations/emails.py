@@ -120,9 +120,10 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
     Returns True when an e-mail could not be sent.
     """
     # With its event's title, which the staff e-mail names: one query, and only the event column it needs.
+    # Not about an enquiry erased meanwhile: it has nobody to write to or to reply to.
     try:
         enquiry = DonationEnquiry.objects.annotate(event_title=F("event__title")).get(
-            pk=enquiry_id, is_spam=False
+            pk=enquiry_id, is_spam=False, anonymised_at__isnull=True
         )
     except DonationEnquiry.DoesNotExist:
         return False

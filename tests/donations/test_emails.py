@@ -419,3 +419,15 @@ def test_sending_reads_the_enquiry_and_its_event_in_one_query(django_assert_num_
     else:
         assert "Event" not in staff.body
         assert "Event" not in html_of(staff)
+
+
+def test_nothing_is_sent_about_an_enquiry_erased_while_its_emails_waited():
+    # The person asked for erasure (or the worker was down for days) before the queued e-mails went out.
+    enquiry = DonationEnquiryFactory()
+    enquiry.anonymise()
+
+    send_enquiry_emails(enquiry.pk)
+
+    enquiry.refresh_from_db()
+    assert mail.outbox == []
+    assert (enquiry.notified_at, enquiry.acknowledged_at, enquiry.notification_error) == (None, None, "")
