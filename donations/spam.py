@@ -2,10 +2,11 @@
 Spam checks for the enquiry form, with no third-party CAPTCHA.
 
 Each form served carries a signed stamp (django.core.signing.TimestampSigner) holding a one-time token and the
-page the visitor came from. A form sent back too soon after it was served, too late, or with a stamp that does
-not verify, is suspect; so is a filled-in honeypot field and a message full of links. Suspect enquiries are
-stored and flagged, never dropped: the checks only say why something looks like spam. The reasons are stored
-for staff, in English, whatever the language of the page.
+page the visitor came from. A form sent back too soon after it was served, or with a stamp that does not
+verify, is suspect; so is a filled-in honeypot field and a message full of links. Suspect enquiries are stored
+and flagged, never dropped: the checks only say why something looks like spam. The reasons are stored for
+staff, in English, whatever the language of the page. A form sent too long after it was served goes back to
+the person, filled in, to be sent again (see EnquiryView.refill).
 """
 
 import re
@@ -29,11 +30,18 @@ class Stamp:
     source_path: str = ""
     event_slug: str = ""
     problems: list[str] = field(default_factory=list)
+    # Signed by us, but longer ago than DONATION_FORM_MAX_AGE_HOURS: a person may well have left the tab open.
+    expired: bool = False
 
 
-def issue_stamp(token=None, source_path="", event_slug=""):
-    """A signed, timestamped stamp for a freshly served form."""
+def issue_stamp(token=None, source_path="", event_slug="", refilled=False):
+    """
+    A signed, timestamped stamp for a freshly served form. `refilled`: the form goes back to someone with what
+    they had already typed in it, which they may send again at once, so the "sent too soon" check is left out.
+    """
     payload = {"t": str(token or uuid.uuid4()), "p": source_path, "e": event_slug}
+    if refilled:
+        payload["r"] = 1
     return TimestampSigner(salt=SALT).sign_object(payload)
 
 
@@ -47,12 +55,13 @@ def read_stamp(value):
         return Stamp(problems=["the form's stamp was missing"])
     try:
         payload = signer.unsign_object(value, max_age=settings.DONATION_FORM_MAX_AGE_HOURS * 3600)
-        problems = []
+        problems, expired = [], False
     except SignatureExpired:
         payload = signer.unsign_object(value)
         problems = [
             f"the form was sent more than {settings.DONATION_FORM_MAX_AGE_HOURS} h after it was served"
         ]
+        expired = True
     except (BadSignature, ValueError, UnicodeError):
         return Stamp(problems=["the form's stamp had been tampered with"])
     try:
@@ -61,9 +70,12 @@ def read_stamp(value):
         event_slug = str(payload.get("e", ""))
     except (KeyError, TypeError, ValueError, AttributeError):
         return Stamp(problems=["the form's stamp had been tampered with"])
-    if not problems and _younger_than(signer, value, settings.DONATION_FORM_MIN_SECONDS):
+    refilled = payload.get("r") == 1
+    if not problems and not refilled and _younger_than(signer, value, settings.DONATION_FORM_MIN_SECONDS):
         problems.append(f"the form was sent within {settings.DONATION_FORM_MIN_SECONDS} s of being served")
-    return Stamp(token=token, source_path=source_path, event_slug=event_slug, problems=problems)
+    return Stamp(
+        token=token, source_path=source_path, event_slug=event_slug, problems=problems, expired=expired
+    )
 
 
 def _younger_than(signer, value, seconds):

@@ -106,6 +106,25 @@ class EnquiryView(FormView):
             return self.rate_limited(self.get_form())
         return super().post(request, *args, **kwargs)
 
+    def refill(self, form, stamp):
+        """
+        A form served too long ago: sent back as it was filled in, with a new stamp, to be sent again. Taking it
+        for spam would leave a person who kept the tab open (over a weekend, say) without an answer.
+        """
+        data = form.data.copy()
+        data["stamp"] = spam.issue_stamp(
+            source_path=stamp.source_path, event_slug=stamp.event_slug, refilled=True
+        )
+        form = self.get_form_class()(data=data)
+        form.add_error(
+            None,
+            _(
+                "This form had been open for a long time, so it was not sent. "
+                "Check what you wrote and press Send again."
+            ),
+        )
+        return self.render_to_response(self.get_context_data(form=form))
+
     def rate_limited(self, form):
         """
         The form again, with what was typed and why it was not sent, answering 429: the site's 429 page would
@@ -124,6 +143,8 @@ class EnquiryView(FormView):
 
     def form_valid(self, form):
         stamp = spam.read_stamp(form.cleaned_data["stamp"])
+        if stamp.expired:
+            return self.refill(form, stamp)
         problems = form.spam_problems(stamp)
         enquiry = form.save(commit=False)
         enquiry.form_token = stamp.token

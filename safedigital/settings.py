@@ -375,8 +375,8 @@ PRIVACY_EMAIL = env_str("PRIVACY_EMAIL", "privacy@safedigital.example")
 # and closed enquiries are anonymised this many days after their last change.
 DONATION_SPAM_RETENTION_DAYS = env_int("DONATION_SPAM_RETENTION_DAYS", 30)
 DONATION_RETENTION_DAYS = env_int("DONATION_RETENTION_DAYS", 730)
-# Spam checks: a form sent sooner than this after it was served, or later than this many hours, is suspect;
-# so is a message with more links than this.
+# Spam checks: a form sent sooner than this after it was served is suspect; one sent later than this many hours
+# goes back to the person, filled in, to send again; a message with more links than this is suspect.
 DONATION_FORM_MIN_SECONDS = env_int("DONATION_FORM_MIN_SECONDS", 3)
 DONATION_FORM_MAX_AGE_HOURS = env_int("DONATION_FORM_MAX_AGE_HOURS", 48)
 DONATION_MAX_LINKS = env_int("DONATION_MAX_LINKS", 2)

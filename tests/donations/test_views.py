@@ -353,16 +353,52 @@ def test_form_sent_after_the_minimum_is_not_caught(client, enquiry_data, django_
     assert len(mail.outbox) == 2
 
 
-def test_expired_stamp_is_stored_as_spam_keeping_its_token(
+def test_a_form_left_open_too_long_comes_back_filled_in_to_be_sent_again(
     client, enquiry_data, django_capture_on_commit_callbacks
 ):
-    stamp = aged_stamp(seconds=49 * 3600)
+    """
+    Someone who left the tab open over a weekend is a person, not a robot: their enquiry is neither lost among
+    the spam nor refused. They get the form back as they filled it in, with a new stamp, and send it again,
+    straight away if they like (the "sent too fast" check does not apply to a form they have already filled in).
+    """
+    expired = aged_stamp(seconds=49 * 3600)
+
+    response = post(client, enquiry_data | {"stamp": expired, "newsletter_opt_in": "on"})
+
+    assert response.status_code == 200
+    assert DonationEnquiry.objects.count() == 0
+    content = response.content.decode()
+    message = "This form had been open for a long time, so it was not sent. Check what you wrote and press Send again."
+    assert re.search(
+        rf'class="alert alert-danger error-summary".*?<li>{re.escape(message)}</li>', content, re.S
+    )
+    assert 'value="Ana María Gómez"' in content
+    assert "We fund child-safety work in the Andes and would like to talk.</textarea>" in content
+    assert re.search(r'name="newsletter_opt_in"[^>]*checked', content)
+    renewed = stamp_in(response)
+    assert renewed != expired
+    assert spam.read_stamp(renewed).problems == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, enquiry_data | {"stamp": stamp})
+        sent = post(client, enquiry_data | {"stamp": renewed, "newsletter_opt_in": "on"})
 
-    enquiry = assert_stored_as_spam(response, "the form was sent more than 48 h after it was served")
-    assert enquiry.form_token == spam.read_stamp(stamp).token
+    assert sent["Location"] == reverse("donations:thanks")
+    enquiry = DonationEnquiry.objects.get()
+    assert (enquiry.is_spam, enquiry.newsletter_opt_in) == (False, True)
+    assert len(mail.outbox) == 2
+
+    in_spanish = post(client, enquiry_data | {"stamp": expired}, HTTP_ACCEPT_LANGUAGE="es")
+    assert "Este formulario llevaba mucho tiempo abierto" in in_spanish.content.decode()
+
+
+def test_an_expired_stamp_keeps_its_token_and_says_so():
+    stamp = aged_stamp(seconds=49 * 3600, source_path="/events/bogota/", event_slug="bogota")
+
+    read = spam.read_stamp(stamp)
+
+    assert read.expired is True
+    assert read.problems == ["the form was sent more than 48 h after it was served"]
+    assert (read.source_path, read.event_slug) == ("/events/bogota/", "bogota")
 
 
 @pytest.mark.parametrize(
