@@ -103,8 +103,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "safedigital",  # before django_tasks_db: its db_worker command is the one `manage.py db_worker` runs
     "django_tasks_db",
-    "safedigital",
     "events",
     "media_coverage",
     "donations",
@@ -318,6 +318,9 @@ TASKS = {
         )
     }
 }
+# A task still running this many minutes after it started is taken for one whose worker stopped (killed, out
+# of memory) and queued again by the workers (safedigital/management/commands/db_worker.py).
+TASK_STUCK_MINUTES = env_int("TASK_STUCK_MINUTES", 15)
 
 # Mail: the console by default; SMTP (or any backend) through EMAIL_BACKEND and the EMAIL_* variables.
 EMAIL_BACKEND_PATH = env_str(

@@ -4,6 +4,8 @@ and sent by the worker; the visitor never waits for the mail server, and a crash
 """
 
 import smtplib
+import threading
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -17,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from donations.models import DonationEnquiry
 from donations.tasks import queue_enquiry_emails
+from safedigital.management.commands.db_worker import sweep
 from tests.factories import DonationEnquiryFactory, EventFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_worker")]
@@ -159,3 +162,61 @@ def test_after_the_last_retry_the_problem_stays_on_the_record(client, enquiry_da
     assert DonationEnquiry.objects.get().notification_error.startswith(
         "Team notification: SMTPServerDisconnected"
     )
+
+
+# A worker stopped in the middle of a task (killed, out of memory): django-tasks-db leaves the task "running".
+
+
+def left_running_by_a_stopped_worker(minutes_ago):
+    """The queued task, as a worker that claimed it `minutes_ago` and was then killed left it."""
+    task_result = DBTaskResult.objects.get()
+    task_result.claim("worker-killed-meanwhile")
+    DBTaskResult.objects.filter(pk=task_result.pk).update(
+        started_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    return task_result
+
+
+def test_emails_a_stopped_worker_left_running_are_sent_by_the_next_worker(client, enquiry_data, task_worker):
+    client.post("/lets-chat/", enquiry_data)
+    stuck = left_running_by_a_stopped_worker(minutes_ago=16)
+
+    task_worker()
+
+    enquiry = DonationEnquiry.objects.get()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+    stuck.refresh_from_db()
+    assert stuck.status == "SUCCESSFUL"
+    assert len(stuck.worker_ids) == 2  # the stopped worker, then the one that sent them
+
+
+def test_a_task_running_for_less_than_task_stuck_minutes_is_left_to_its_worker(
+    client, enquiry_data, task_worker
+):
+    client.post("/lets-chat/", enquiry_data)
+    running = left_running_by_a_stopped_worker(minutes_ago=14)
+
+    task_worker()
+
+    assert mail.outbox == []
+    running.refresh_from_db()
+    assert running.status == "RUNNING"
+
+
+def test_a_running_worker_looks_for_stuck_tasks_every_so_often(client, enquiry_data, settings):
+    """Not only when it starts: a worker killed and restarted at once leaves a task not yet taken for stuck."""
+    client.post("/lets-chat/", enquiry_data)
+    stuck = left_running_by_a_stopped_worker(minutes_ago=1)
+    settings.TASK_STUCK_MINUTES = 0
+    stopped = threading.Event()
+    sweeper = threading.Thread(target=sweep, args=(stopped, 0.01))
+    sweeper.start()
+    try:
+        deadline = time.monotonic() + 10
+        while DBTaskResult.objects.get(pk=stuck.pk).status == "RUNNING" and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        stopped.set()
+        sweeper.join()
+
+    assert DBTaskResult.objects.get(pk=stuck.pk).status == "READY"
