@@ -783,15 +783,17 @@ class Resource(TimeStampedModel):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
         constraints = [
-            models.CheckConstraint(condition=~Q(file="") | ~Q(url=""), name="resource_has_file_or_link"),
+            # Its message is the form's too (full_clean checks constraints): a clean() saying it again showed it
+            # twice, once as "Constraint … is violated".
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""),
+                name="resource_has_file_or_link",
+                violation_error_message=_("Give a PDF file or a link."),
+            ),
         ]
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        if not self.file and not self.url:
-            raise ValidationError(_("Give a PDF file or a link."))
 
     @property
     def href(self):

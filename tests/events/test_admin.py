@@ -576,3 +576,18 @@ def test_an_event_with_many_mentions_can_still_be_saved(admin_client):
 
     assert response.status_code == 302
     assert Event.objects.get(pk=event.pk).title == "Renamed summit"
+
+
+def test_a_resource_without_file_or_link_is_refused_in_plain_words_once(admin_client):
+    event = EventFactory()
+    resource = {"kind": "report", "language": "en", "order": "0", "title": "Report", "file": "", "url": ""}
+
+    alone = admin_client.post(reverse("admin:events_resource_add"), {"event": event.pk, **resource})
+    inline = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_change_data(event, {"resources": [resource]}),
+    )
+
+    assert alone.context["adminform"].form.non_field_errors() == ["Give a PDF file or a link."]
+    resources = next(fs for fs in inline.context["inline_admin_formsets"] if fs.formset.prefix == "resources")
+    assert resources.formset.errors == [{"__all__": ["Give a PDF file or a link."]}]
