@@ -318,6 +318,7 @@ class MediaMentionResource(resources.ModelResource):
     def __init__(self, event=None, **kwargs):
         super().__init__(**kwargs)
         self.event = event
+        self.rows_of_mentions = {}
 
     @classmethod
     def get_diff_class(cls):
@@ -333,6 +334,37 @@ class MediaMentionResource(resources.ModelResource):
         if self.event is None:
             raise ValueError(_("Choose the event these mentions are about."))
         dataset.headers = [normalise_header(name) for name in dataset.headers]
+        self.rows_of_mentions = {}  # mention pk -> the number of the row of this file that wrote or matched it
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        """
+        A row that finds a mention an earlier row of the same file wrote is refused: it would overwrite that row's
+        mention, and the file would import one mention fewer than it has rows without a word (as the event form
+        refuses two rows with the same link).
+        """
+        earlier = None if new else self.rows_of_mentions.get(instance.pk)
+        if earlier is None:
+            return
+        link = force_str(row.get("link") or "").strip()
+        if link and link == instance.link:
+            raise ValidationError(
+                {
+                    "link": _("Row %(row)s of the file has this link too: give each mention once.")
+                    % {"row": earlier}
+                }
+            )
+        raise ValidationError(
+            {
+                "headline": _(
+                    "Row %(row)s of the file has this outlet and headline too: give each mention once."
+                )
+                % {"row": earlier}
+            }
+        )
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if row_result.object_id is not None:
+            self.rows_of_mentions.setdefault(row_result.object_id, kwargs["row_number"])
 
     def get_instance(self, instance_loader, row):
         mentions = MediaMention.objects.filter(event=self.event)

@@ -195,6 +195,24 @@ def test_a_bad_row_rolls_back_the_whole_import_even_when_confirmed_directly(even
     assert Outlet.objects.count() == 0
 
 
+def test_rows_of_one_file_that_are_the_same_mention_are_refused_not_merged(staff, event):
+    """The later row would overwrite the earlier one: the file would lose a mention without a word."""
+    text = """outlet,headline,link,date,medium,language,reach
+Semana,Ministros se reúnen en Bogotá,https://www.semana.example/b,2024-11-07,digital,es,450000
+El Tiempo,Colombia lidera la protección infantil,,2024-11-07,print,es,
+Semana,Ministros firman compromisos,https://www.semana.example/b,2024-11-08,digital,es,500000
+EL TIEMPO,colombia lidera la protección infantil,https://www.eltiempo.example/a,2024-11-07,print,es,
+"""
+
+    response = upload(staff, event, text)
+
+    assert row_errors(response) == [
+        (3, {"link": ["Row 1 of the file has this link too: give each mention once."]}),
+        (4, {"headline": ["Row 2 of the file has this outlet and headline too: give each mention once."]}),
+    ]
+    assert MediaMention.objects.count() == 0
+
+
 def test_importing_the_same_file_again_changes_nothing(staff, event):
     confirm(staff, upload(staff, event, GOOD_CSV))
     before = mentions_of(event)
