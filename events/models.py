@@ -180,7 +180,8 @@ class Event(RenditionsMixin, TimeStampedModel):
     )
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["hero_renditions"])
+    # The pillars too: without m2m_fields a change of them was recorded as a change of nothing.
+    history = HistoricalRecords(excluded_fields=["hero_renditions"], m2m_fields=["pillars"])
     rendition_fields = {"hero_image": "hero_renditions"}
 
     class Meta:
@@ -617,7 +618,8 @@ class CountryPledge(TimeStampedModel):
     pledged_on = models.DateField(_("date"), null=True, blank=True)
 
     objects = CountryPledgeQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The themes too: without m2m_fields a change of them was recorded as a change of nothing.
+    history = HistoricalRecords(m2m_fields=["themes"])
 
     class Meta:
         ordering = ["country", "pk"]

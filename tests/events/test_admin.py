@@ -591,3 +591,40 @@ def test_a_resource_without_file_or_link_is_refused_in_plain_words_once(admin_cl
     assert alone.context["adminform"].form.non_field_errors() == ["Give a PDF file or a link."]
     resources = next(fs for fs in inline.context["inline_admin_formsets"] if fs.formset.prefix == "resources")
     assert resources.formset.errors == [{"__all__": ["Give a PDF file or a link."]}]
+
+
+def test_history_records_a_pledges_themes_and_an_events_pillars(admin_client):
+    law, design = ThemeFactory(name="Robust legislation"), ThemeFactory(name="Safety by design")
+    pledge = CountryPledgeFactory()
+    pledge.themes.set([law])
+    event = pledge.event
+    event.pillars.set([law])
+
+    admin_client.post(
+        reverse("admin:events_countrypledge_change", args=[pledge.pk]),
+        {
+            "event": event.pk,
+            "country": pledge.country.code,
+            "pledging_body": pledge.pledging_body,
+            "commitment": pledge.commitment,
+            "status": pledge.status,
+            "themes": [design.pk],
+        },
+    )
+    admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_change_data(event, pillars=[law.pk, design.pk]),
+    )
+
+    assert [row.theme.name for row in pledge.history.latest().themes.all()] == ["Safety by design"]
+    assert sorted(row.theme.name for row in event.history.latest().pillars.all()) == [
+        "Robust legislation",
+        "Safety by design",
+    ]
+    history = admin_client.get(reverse("admin:events_countrypledge_history", args=[pledge.pk]))
+    changed = [
+        change["field"]
+        for record in history.context["page_obj"]
+        for change in getattr(record, "history_delta_changes", [])
+    ]
+    assert "Themes" in changed
