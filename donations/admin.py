@@ -249,7 +249,7 @@ class DonationEnquiryAdmin(admin.ModelAdmin):
         "privacy_consent",
         "newsletter_opt_in",
         "source_path",
-        "event",
+        "event_page",
         "language",
         "created_at",
         "updated_at",
@@ -263,7 +263,7 @@ class DonationEnquiryAdmin(admin.ModelAdmin):
         (_("Who"), {"fields": ["name", "email", "organisation", "country", "phone"]}),
         (_("Their enquiry"), {"fields": ["kind", "budget", "message"]}),
         (_("Consent"), {"fields": ["privacy_consent", "newsletter_opt_in"]}),
-        (_("Where it came from"), {"fields": ["created_at", "source_path", "event", "language"]}),
+        (_("Where it came from"), {"fields": ["created_at", "source_path", "event_page", "language"]}),
         (_("Spam"), {"fields": ["is_spam", "spam_reason"]}),
         (
             _("E-mails and records"),
@@ -305,6 +305,19 @@ class DonationEnquiryAdmin(admin.ModelAdmin):
                 '<span class="enquiry-overdue">{} ({})</span>', enquiry.next_action_on, _("overdue")
             )
         return enquiry.next_action_on
+
+    @admin.display(description=_("event"))
+    def event_page(self, enquiry):
+        """
+        The event, linked to its public page while it is public: Django's own read-only field links to the event's
+        admin page, which fundraisers may not open (a 403).
+        """
+        event = enquiry.event
+        if event is None:
+            return "—"
+        if event.is_public:
+            return format_html('<a href="{}">{}</a>', event.get_absolute_url(), event.title)
+        return event.title
 
     @admin.display(description=_("e-mails"))
     def emails_sent(self, enquiry):

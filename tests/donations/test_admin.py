@@ -666,3 +666,18 @@ def test_names_already_in_the_admin_log_are_replaced_by_numbers(fundraiser):
         "Anonymised enquiry #7",
         "Safe Digital Futures",
     ]
+
+
+def test_the_enquirys_event_leads_a_fundraiser_to_its_public_page_not_to_a_forbidden_one(client, fundraiser):
+    event = EventFactory(title="Safe Digital Futures", slug="safe-digital-futures")
+    draft = EventFactory(title="Next summit", draft=True)
+    client.force_login(fundraiser)
+
+    published = client.get(change_url(DonationEnquiryFactory(event=event)))
+    unpublished = client.get(change_url(DonationEnquiryFactory(event=draft)))
+
+    assertNotContains(published, reverse("admin:events_event_change", args=[event.pk]))
+    assertContains(published, f'<a href="{event.get_absolute_url()}">Safe Digital Futures</a>', html=True)
+    assertNotContains(unpublished, reverse("admin:events_event_change", args=[draft.pk]))
+    assertContains(unpublished, "Next summit")
+    assert client.get(reverse("admin:events_event_change", args=[event.pk])).status_code == 403
