@@ -628,3 +628,21 @@ def test_history_records_a_pledges_themes_and_an_events_pillars(admin_client):
         for change in getattr(record, "history_delta_changes", [])
     ]
     assert "Themes" in changed
+
+
+def test_history_names_who_changed_it_without_a_link_editors_may_not_open(client, boss, django_user_model):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("eddie", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    event = EventFactory(draft=True)
+    client.force_login(editor)
+    client.post(
+        reverse("admin:events_event_change", args=[event.pk]), event_change_data(event, title="Renamed")
+    )
+
+    history = client.get(reverse("admin:events_event_history", args=[event.pk])).content.decode()
+
+    assert client.get(reverse("admin:auth_user_change", args=[editor.pk])).status_code == 403
+    assert reverse("admin:auth_user_change", args=[editor.pk]) not in history
+    assert re.search(r"<td>\s*eddie\s*</td>", history)
