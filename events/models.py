@@ -540,6 +540,24 @@ class Speaker(RenditionsMixin, TimeStampedModel):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
         self._stored_public_name = self.public_name
+        if self.is_anonymous:
+            self.forget_earlier_photos()
+
+    def forget_earlier_photos(self):
+        """
+        Deletes the files of the photos the speaker had before, which are kept for the history's sake while they
+        are shown, and blanks them (with their alt text) in the history records: an anonymous speaker keeps no
+        photo on the server, and reverting to an earlier version must not name one.
+        """
+        records = self.history.exclude(photo="", photo_alt="")
+        names = {name for name in records.values_list("photo", flat=True) if name}
+        in_use = (
+            set(Speaker.objects.filter(photo__in=names).values_list("photo", flat=True)) if names else set()
+        )
+        storage = self._meta.get_field("photo").storage
+        for name in names - in_use:
+            storage.delete(name)
+        records.update(photo="", photo_alt="")
 
 
 class Participation(ChoiceLabelsMixin, models.Model):

@@ -248,6 +248,29 @@ def test_an_anonymous_speaker_keeps_no_photo_on_the_server():
     assert not any(default_storage.exists(name) for name in files)
 
 
+def test_an_anonymous_speaker_keeps_none_of_their_earlier_photos_either():
+    """
+    A photo replaced earlier stays on the server for the history's sake; once the speaker chooses anonymity,
+    no photo of them may stay, nor a history record that names its file (a revert would put it back on).
+    """
+    from django.core.files.storage import default_storage
+
+    speaker = SpeakerFactory(photo=image_file("first.jpg", size=(800, 600)), photo_alt="Portrait")
+    first = speaker.photo.name
+    speaker.photo = image_file("second.jpg", size=(800, 600))
+    speaker.save()
+    second = speaker.photo.name
+    assert default_storage.exists(first) and default_storage.exists(second)
+
+    speaker.identity = Speaker.Identity.ANONYMOUS
+    speaker.anonymous_descriptor = "Survivor, Kenya"
+    speaker.save()
+
+    assert not default_storage.exists(first)
+    assert not default_storage.exists(second)
+    assert list(speaker.history.values_list("photo", "photo_alt")) == [("", "")] * 3
+
+
 def test_a_session_starts_within_a_day_of_its_events_dates():
     event = EventFactory(start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6))
     bogota = datetime.timezone(datetime.timedelta(hours=-5))
