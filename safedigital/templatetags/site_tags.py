@@ -1,6 +1,7 @@
 import html
 
 from django import template
+from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -16,6 +17,12 @@ register = template.Library()
 def country_name(country):
     """`{{ pledge.country|country_name }}`: the name as shown, like `country.name`, without its cost per call."""
     return _country_name(country)
+
+
+@register.simple_tag
+def quick_exit_url():
+    """The quick exit's address, for a page drawn without the request's context (500.html)."""
+    return settings.QUICK_EXIT_URL
 
 
 @register.filter(needs_autoescape=True)

@@ -90,3 +90,26 @@ def test_a_form_sent_without_its_csrf_cookie_gets_a_page_that_says_what_to_do(la
     assert f"<h1>{heading}</h1>" in content
     assert f'<html lang="{language}">' in content
     assert "CSRF verification failed" not in content
+
+
+@pytest.mark.django_db
+def test_server_error_page_still_offers_the_quick_exit(settings):
+    """A visitor who must leave in a hurry can, from the error page too: the link and Escape twice (site.js)."""
+    from unittest import mock
+
+    settings.DEBUG = False
+    settings.QUICK_EXIT_URL = "https://www.bing.com/"
+    client = Client(raise_request_exception=False)
+
+    with mock.patch("events.views.HomeView.get", side_effect=RuntimeError("broken")):
+        response = client.get(reverse("events:home"))
+
+    assert response.status_code == 500
+    content = response.content.decode()
+    assert "Something went wrong on our side" in content
+    assert (
+        '<a class="btn btn-warning quick-exit" href="https://www.bing.com/" rel="noreferrer" data-quick-exit'
+        in content
+    )
+    assert ">Leave this site</a>" in content
+    assert '<script src="/static/js/site.js" defer></script>' in content
