@@ -11,6 +11,7 @@ Every function is idempotent: records are found by their natural key and updated
 import datetime
 import io
 import textwrap
+import unicodedata
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -56,8 +57,18 @@ PILLARS = [
 ]
 
 
+def drawable(text):
+    """
+    `text` as Pillow's default font can draw it: it has no dashes and no accented letters, which it would draw
+    as empty boxes; they become a hyphen and the plain letter.
+    """
+    text = text.replace("\u2014", "-").replace("\u2013", "-")
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+
+
 def placeholder_image(text, size=(1600, 900), colors=((20, 33, 61), (11, 92, 107))):
     """A generated banner (no photograph) that says it is a placeholder."""
+    text = drawable(text)
     width, height = size
     image = Image.new("RGB", size, colors[0])
     draw = ImageDraw.Draw(image)
@@ -83,7 +94,7 @@ def placeholder_pdf(title):
         (100, 200),
         "\n".join(
             [
-                *textwrap.wrap(title, 50),
+                *textwrap.wrap(drawable(title), 50),
                 "",
                 "Placeholder document:",
                 "the published version is to be uploaded.",

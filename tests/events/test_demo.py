@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from events.demo import CONFERENCE_SLUG, EVENT_SLUG, VIDEOS_AND_HASHTAG
+from events.demo import CONFERENCE_SLUG, EVENT_SLUG, VIDEOS_AND_HASHTAG, placeholder_image
 from events.models import CountryPledge, Event, HeadlineFigure, Speaker, Theme
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +187,13 @@ def test_demo_staff_logins_are_refused_in_production(settings):
         call_command("load_demo_data", stdout=io.StringIO())
     call_command("load_demo_data", "--no-staff", stdout=io.StringIO())
     assert Event.objects.filter(slug=EVENT_SLUG).exists()
+
+
+@pytest.mark.django_db(False)
+def test_placeholder_images_draw_no_empty_boxes():
+    # Pillow's default font has no dashes and no accented letters: drawn as they are, they came out as empty
+    # boxes on every gallery photo ("Global Action ▯ photo 1"). They are drawn as their plain forms instead.
+    assert (
+        placeholder_image("Breakfast in Bogotá — photo 1").read()
+        == placeholder_image("Breakfast in Bogota - photo 1").read()
+    )
