@@ -150,3 +150,30 @@ def test_a_spanish_visitor_s_video_frame_title_is_marked_english(new_context, si
     # The frame's title is the editors' words (data-title): a screen reader announces it in the language of its
     # nearest lang, which must be theirs.
     assert frame.evaluate("frame => frame.closest('[lang]').lang") == "en"
+
+
+# Each of the viewer's buttons: whether it lies wholly inside the dialog's visible box and the window.
+VIEWER_BUTTONS_IN_VIEW = """dialog => {
+    const box = dialog.getBoundingClientRect();
+    return Array.from(dialog.querySelectorAll("button")).map(button => {
+        const own = button.getBoundingClientRect();
+        return [button.textContent.trim(), own.top >= Math.max(box.top, 0) && own.bottom <= Math.min(box.bottom,
+            window.innerHeight) && own.left >= box.left && own.right <= box.right];
+    });
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 640, "height": 360}, {"width": 320, "height": 256}])
+def test_the_photo_viewer_s_buttons_stay_in_view_on_a_short_screen(new_context, site, demo_event, viewport):
+    # A phone held sideways (WCAG 1.4.10 reflow: 256 px high): the photo shrinks to leave its caption and buttons
+    # in view, the focused Close button among them, rather than pushing them out of the dialog.
+    page = new_context(viewport=viewport).new_page()
+    page.goto(site.url + demo_event.get_absolute_url())
+
+    page.locator("a[data-viewer]").first.click()
+    viewer = page.locator("dialog.photo-viewer")
+    expect(viewer).to_be_visible()
+    assert viewer.locator("img").evaluate("image => image.decode().then(() => image.naturalWidth)") > 0
+    expect(viewer.get_by_role("button", name="Close")).to_be_focused()
+
+    assert viewer.evaluate(VIEWER_BUTTONS_IN_VIEW) == [["Previous", True], ["Close", True], ["Next", True]]
