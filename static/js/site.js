@@ -101,13 +101,16 @@
         observer.unobserve(entry.target);
         if (!entry.target.hasAttribute("data-armed")) return;
         var element = entry.target;
+        // It ends on the number as the page wrote it: the browser's own format may differ from the server's
+        // (15.712.224 against 15 712 224 in Spanish), which every other figure on the page is in.
+        var written = element.textContent;
         var target = parseInt(element.getAttribute("data-count"), 10);
         var suffix = element.getAttribute("data-suffix") || "";
         var started = null;
         var step = function (time) {
           if (started === null) started = time;
           var progress = Math.min((time - started) / 1200, 1);
-          element.textContent = format.format(Math.round(target * progress)) + suffix;
+          element.textContent = progress < 1 ? format.format(Math.round(target * progress)) + suffix : written;
           if (progress < 1) window.requestAnimationFrame(step);
         };
         window.requestAnimationFrame(step);

@@ -177,3 +177,20 @@ def test_the_photo_viewer_s_buttons_stay_in_view_on_a_short_screen(new_context, 
     expect(viewer.get_by_role("button", name="Close")).to_be_focused()
 
     assert viewer.evaluate(VIEWER_BUTTONS_IN_VIEW) == [["Previous", True], ["Close", True], ["Next", True]]
+
+
+def test_a_counted_up_figure_ends_as_the_page_wrote_it(new_context, site, demo_event):
+    # In Spanish the page writes 15 712 224 (Django's format, as every other figure on the page); the count-up of
+    # a figure below the fold must end on that, not on the browser's own 15.712.224.
+    page = new_context(locale="es-ES", viewport={"width": 375, "height": 400}).new_page()
+    page.goto(site.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    reach = page.locator(".figures dd").last
+    written = reach.text_content()
+    assert written == "15\N{NO-BREAK SPACE}712\N{NO-BREAK SPACE}224"
+
+    reach.scroll_into_view_if_needed()
+
+    expect(reach).not_to_have_text(written, timeout=2_000)  # it counts up…
+    expect(reach).to_have_text(written)  # …to the number as written
+    assert reach.text_content() == written
