@@ -391,6 +391,17 @@ DONATION_ACKNOWLEDGEMENT_RATE_LIMIT = env_str("DONATION_ACKNOWLEDGEMENT_RATE_LIM
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 COUNTRIES_FIRST = ["CO"]
+# Names whose Spanish in django-countries is misspelt ("Trinidad yTobago"), odd ("República de África Central") or
+# sorted under a title ("República del Chad" under R): named here so that makemessages keeps them, and translated
+# in locale/es, which comes before django-countries' own catalogue.
+COUNTRIES_OVERRIDE = {
+    "AD": _("Andorra"),
+    "CF": _("Central African Republic"),
+    "CY": _("Cyprus"),
+    "DJ": _("Djibouti"),
+    "TD": _("Chad"),
+    "TT": _("Trinidad and Tobago"),
+}
 
 # Security. The content policy applies in development too, so a page that breaks it breaks early.
 VIDEO_FRAME_SOURCES = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]

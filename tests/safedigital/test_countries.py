@@ -104,3 +104,14 @@ def test_migrations_see_the_field_of_django_countries():
     _name, path, _args, kwargs = CountryPledge._meta.get_field("country").deconstruct()
     assert path == "django_countries.fields.CountryField"
     assert "choices" not in kwargs
+
+
+def test_spanish_names_are_spelt_and_sorted_where_a_spanish_reader_looks_for_them():
+    # django-countries' own Spanish has a typo ("Trinidad yTobago"), an odd name ("República de África Central")
+    # and names that sort under a title ("República del Chad" under R, in the form's list of countries).
+    with translation.override("es"):
+        names = [country_name(code) for code in ["AD", "CF", "CY", "DJ", "TD", "TT"]]
+        choices = [name for _code, name in countries]
+
+    assert names == ["Andorra", "República Centroafricana", "Chipre", "Yibuti", "Chad", "Trinidad y Tobago"]
+    assert choices.index("Catar") < choices.index("Chad") < choices.index("Chequia")
