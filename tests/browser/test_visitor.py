@@ -85,6 +85,9 @@ def test_visitor_follows_the_featured_event_and_reads_its_highlights(page, reque
     expect(page.locator(".coverage-summary .figure-value").first).to_have_text(COVERAGE_REACH)
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=demo_event.title).click()
     expect(page).to_have_url(site.url + demo_event.get_absolute_url())
+    # The URL changes before the page's deferred script runs; a photo clicked before it is a plain link to the
+    # photo (as without JavaScript), not the viewer.
+    page.wait_for_load_state()
 
     # A photo opens in the viewer; Escape closes it and puts the visitor back where they were.
     photo = page.locator("a[data-viewer]").first
