@@ -77,7 +77,8 @@ def load_demo_coverage(event):
             ),
             defaults={
                 "kind": MediaMention.Kind.OTHER,
-                "language": "" if outlet.placeholder else "es",
+                # Not "es": the headline is the demo's English placeholder, and the seed gives no article's language.
+                "language": "",
                 "reach": None,
                 "date": None,
                 "link": "",

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from media_coverage.demo import load_demo_coverage
@@ -109,3 +111,19 @@ def test_demo_coverage_restores_what_was_deleted_and_keeps_what_staff_added(even
     assert MediaMention.objects.filter(event=event).count() == 31
     assert MediaMention.objects.filter(pk=extra.pk).exists()
     assert PlatformFigures.objects.count() == 4
+
+
+def test_the_demos_placeholder_headlines_are_not_marked_as_spanish(client, event):
+    """
+    They are English text written for the demo (the seed gives no headline, nor the language of any article):
+    marked lang="es", a screen reader would read them in a Spanish voice.
+    """
+    event.status, event.publish_at = event.Status.PUBLISHED, event.created_at
+    event.save()
+    load_demo_coverage(event)
+
+    page = client.get(f"/events/{event.slug}/coverage/").content.decode()
+
+    headlines = re.findall(r"<h3[^>]*>[^<]*Placeholder headline", page)
+    assert len(headlines) == 30
+    assert not [headline for headline in headlines if "lang=" in headline]
