@@ -234,6 +234,12 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# The language a visitor chooses in the header (safedigital.views.choose_language) is kept for the browser
+# session only (Django's default, repeated here because it matters): a lasting cookie would tell anyone who
+# looks at the device, after the browser is closed, that it was used to visit the site.
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The site's own date formats where Django's do not suit (English: "6 November 2024").
 FORMAT_MODULE_PATH = ["safedigital.formats"]
 # The language editors write the site's own text in: titles, summaries, the programme, quotes, pledges, captions.
@@ -439,6 +445,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     if env_str("SECURE_PROXY_SSL_HEADER"):
         header, _sep, value = env_str("SECURE_PROXY_SSL_HEADER").partition(",")
         SECURE_PROXY_SSL_HEADER = (header.strip(), value.strip() or "https")

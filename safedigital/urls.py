@@ -13,7 +13,7 @@ admin.site.index_title = _("Content, enquiries and staff")
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:language>/", views.choose_language, name="choose-language"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("donations.urls")),
     path("", include("events.urls")),

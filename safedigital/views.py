@@ -5,8 +5,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Min
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -87,3 +88,33 @@ def security_txt(request):
         f"Canonical: {request.build_absolute_uri(request.path)}\n"
     )
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_GET
+def choose_language(request, language):
+    """
+    The header's language switch: a link, not a form, so that every page stays the same for every visitor and
+    can be cached whole (a form would put a CSRF token in each). Choosing only changes the language the pages
+    are shown in. Remembers it for the browser session (LANGUAGE_COOKIE_AGE) and goes back to the page
+    `?next=` names, on this site; to the home page otherwise.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    back_to = request.GET.get("next", "")
+    if not back_to.startswith("/") or not url_has_allowed_host_and_scheme(
+        back_to, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back_to = "/"
+    response = HttpResponseRedirect(back_to)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

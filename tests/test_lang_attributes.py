@@ -81,7 +81,8 @@ def test_a_spanish_mention_on_the_english_coverage_page_says_it_is_spanish(clien
         html=True,
     )
     assertContains(response, '<h3 class="h5 mb-1">Bogotá 2024</h3>', html=True)
-    assertContains(response, 'lang="', count=3)  # <html lang="en"> and the Spanish headline and excerpt
+    # <html lang="en">, the Spanish headline and excerpt, and the header's language switch (lang, hreflang).
+    assertContains(response, 'lang="', count=5)
 
 
 def test_an_english_mention_on_the_spanish_coverage_page_says_it_is_english(client, event):
@@ -98,8 +99,9 @@ def test_an_english_mention_on_the_spanish_coverage_page_says_it_is_english(clie
         '<h3 class="h5 mb-1"><a href="https://eltiempo.example/a" rel="noopener">Colombia se compromete</a></h3>',
         html=True,
     )
-    # <html lang="es">, the English headline and excerpt, and the event's title (the editors' English) twice.
-    assertContains(response, 'lang="', count=5)
+    # <html lang="es">, the English headline and excerpt, the event's title (the editors' English) twice, and the
+    # header's language switch (lang, hreflang).
+    assertContains(response, 'lang="', count=7)
 
 
 def test_a_resource_in_another_language_says_so_on_its_title(client, event):
@@ -177,7 +179,9 @@ def test_the_english_highlights_page_repeats_no_language(client, written_in_engl
 
     assertContains(response, '<h1 class="display-5">Safe Digital Futures</h1>', html=True)
     assertContains(response, "<cite>Minister of ICT</cite>", html=True)
-    assertContains(response, 'lang="', count=1)  # <html lang="en">
+    assertContains(
+        response, 'lang="', count=3
+    )  # <html lang="en">, and the language switch's lang and hreflang
 
 
 def test_the_editors_english_is_marked_on_the_other_spanish_pages(client, written_in_english):

@@ -177,7 +177,13 @@ class PageTexts(HTMLParser):
         attrs = dict(attrs)
         # The coverage filter names languages as Django's settings list them, in English whatever the page's
         # language: media_coverage/views.py never translates them (see the expected failure below).
-        if tag in self.SKIP or (tag == "select" and attrs.get("name") == "language"):
+        # A link to a page in another language is named in that language (the header's language switch says
+        # "English" on a Spanish page), and marked so with lang and hreflang.
+        if (
+            tag in self.SKIP
+            or (tag == "select" and attrs.get("name") == "language")
+            or (tag == "a" and "hreflang" in attrs)
+        ):
             self.skipping += 1
         for name in self.ATTRIBUTES & attrs.keys():
             self.add(attrs[name])
@@ -185,7 +191,7 @@ class PageTexts(HTMLParser):
             self.add(attrs.get("content", ""))
 
     def handle_endtag(self, tag):
-        if tag in self.SKIP or (tag == "select" and self.skipping):
+        if tag in self.SKIP or (tag in {"select", "a"} and self.skipping):
             self.skipping -= 1
 
     def handle_data(self, data):

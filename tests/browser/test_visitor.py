@@ -197,3 +197,24 @@ def test_a_counted_up_figure_ends_as_the_page_wrote_it(new_context, site, demo_e
     expect(reach).not_to_have_text(written, timeout=2_000)  # it counts up…
     expect(reach).to_have_text(written)  # …to the number as written
     assert reach.text_content() == written
+
+
+def test_a_visitor_whose_browser_asks_for_english_reads_the_page_in_spanish(page, site, demo_event):
+    """The header's language switch: the same page again, in the language chosen, and back (pages cached)."""
+    address = site.url + demo_event.get_absolute_url()
+    page.goto(address)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Español").click()
+
+    expect(page).to_have_url(address)
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=2, name="El programa")).to_be_visible()
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+
+    page.get_by_role("navigation", name="Principal").get_by_role("link", name="English").click()
+
+    expect(page).to_have_url(address)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=2, name="The programme")).to_be_visible()

@@ -84,6 +84,11 @@ result["login"] = {
     "headers": dict(login.headers),
     "cookies": {key: dict(morsel) | {"value": morsel.value} for key, morsel in login.cookies.items()},
 }
+language = Client(HTTP_HOST="safedigital.example").get("/language/es/?next=/", secure=True)
+result["language"] = {
+    "status": language.status_code,
+    "cookies": {key: dict(morsel) | {"value": morsel.value} for key, morsel in language.cookies.items()},
+}
 insecure = Client(HTTP_HOST="safedigital.example").get("/")
 result["http"] = {"status": insecure.status_code, "location": insecure.get("Location", "")}
 json.dump(result, sys.stdout)

@@ -87,6 +87,15 @@ def test_staff_session_cookie_is_secure_http_only_and_same_site(production):
     assert session["samesite"] == "Lax"
 
 
+def test_the_chosen_language_is_kept_in_a_secure_cookie_for_the_browser_session_only(production):
+    chosen = production["language"]
+    cookie = chosen["cookies"]["django_language"]
+
+    assert (chosen["status"], cookie["value"]) == (302, "es")
+    assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
+    assert (cookie["max-age"], cookie["expires"]) == ("", "")
+
+
 def test_no_inline_script_or_style_in_public_and_admin_pages(production):
     import re
 
