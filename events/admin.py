@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -12,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from media_coverage.admin import MediaMentionInline, event_coverage_links
 from safedigital.admin import SelectsWrittenInPython
+from safedigital.timezones import time_zones, utc_offset
 from safedigital.uploads import CheckedImageFormField
 
 from . import tasks
@@ -155,8 +157,34 @@ def unpublish(modeladmin, request, queryset):
     )
 
 
+class InTheEventsTimeZone:
+    """
+    The change form of an event, or of one of its sessions, with its times (the programme's, the publish time)
+    entered and shown in the event's time zone, as the people who run it read them: the zone sent with the form
+    when it is one (the editor changed it in the same save), the event's otherwise.
+    """
+
+    def event_time_zone(self, request, object_id):
+        raise NotImplementedError
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with timezone.override(self.event_time_zone(request, object_id) or settings.TIME_ZONE):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # in the zone: a template response is otherwise drawn after it is left
+        return response
+
+
+def local_time(moment, event):
+    """`moment` where `event` takes place, with its offset: "6 November 2024, 09:00 (UTC−05:00)"."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment, event.zone)
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({utc_offset(local)})"
+
+
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
     list_display = [
         "thumb",
         "title",
@@ -164,7 +192,7 @@ class EventAdmin(SimpleHistoryAdmin):
         "city",
         "country",
         "status",
-        "publish_at",
+        "publish_time",
         "featured",
         "n_sessions",
     ]
@@ -189,7 +217,10 @@ class EventAdmin(SimpleHistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "strapline", "summary", "body", "parent"]}),
-        (_("When and where"), {"fields": [("start_date", "end_date"), ("city", "country"), "venue"]}),
+        (
+            _("When and where"),
+            {"fields": [("start_date", "end_date"), ("city", "country"), "venue", "time_zone"]},
+        ),
         (_("Hero image"), {"fields": ["hero_image", "hero_image_alt", "hero_preview"]}),
         (_("Pillars and outcomes"), {"fields": ["pillars_heading", "pillars", "outcomes"]}),
         (_("Figures staff count"), {"fields": [("attendees_in_person", "global_audience")]}),
@@ -210,6 +241,23 @@ class EventAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("image"))
     def thumb(self, obj):
         return thumbnail(obj.hero_renditions, obj.hero_image_alt)
+
+    @admin.display(description=_("publish time"), ordering="publish_at")
+    def publish_time(self, obj):
+        return local_time(obj.publish_at, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            kwargs["widget"] = forms.Select(choices=[(zone, zone) for zone in time_zones()])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def event_time_zone(self, request, object_id):
+        sent = request.POST.get("time_zone") if request.method == "POST" else None
+        if sent in time_zones():
+            return sent
+        if object_id:
+            return Event.objects.filter(pk=unquote(object_id)).values_list("time_zone", flat=True).first()
+        return None
 
     @admin.display(description=_("hero image preview"))
     def hero_preview(self, obj):
@@ -243,8 +291,8 @@ class ParticipationInline(SelectsWrittenInPython, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "event", "kind", "order", "starts_at", "n_participants"]
+class SessionAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
+    list_display = ["title", "event", "kind", "order", "starts", "n_participants"]
     list_filter = ["kind", "event"]
     list_select_related = ["event"]
     search_fields = ["title", "summary", "event__title", "participations__quote"]
@@ -262,6 +310,20 @@ class SessionAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("participants"), ordering="participant_count")
     def n_participants(self, obj):
         return obj.participant_count
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def starts(self, obj):
+        return local_time(obj.starts_at, obj.event)
+
+    def event_time_zone(self, request, object_id):
+        """The zone of the event the form sends the session to, or of the session's event."""
+        events = Event.objects.all()
+        sent = request.POST.get("event", "") if request.method == "POST" else ""
+        if sent.isdigit() and (zone := events.filter(pk=sent).values_list("time_zone", flat=True).first()):
+            return zone
+        if object_id:
+            return events.filter(sessions__pk=unquote(object_id)).values_list("time_zone", flat=True).first()
+        return None
 
 
 @admin.register(Speaker)

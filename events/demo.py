@@ -483,6 +483,7 @@ def load_event(conference, organisations, themes):
     event.start_date = event.end_date = datetime.date(2024, 11, 6)
     event.city = "Bogotá"
     event.country = "CO"
+    event.time_zone = "America/Bogota"
     event.parent = conference
     event.featured = True
     event.hero_image_alt = (

@@ -1,7 +1,9 @@
 import re
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, StringAgg, Value
@@ -15,7 +17,13 @@ from simple_history.models import HistoricalRecords
 from safedigital.countries import CountryField
 from safedigital.models import LANGUAGES, ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
 from safedigital.richtext import sanitize
+from safedigital.timezones import utc_offset, validate_time_zone
 from safedigital.uploads import CheckedImageField, RandomName, validate_pdf
+
+
+def default_time_zone():
+    """An event's time zone unless told: the site's (TIME_ZONE), in which its times were entered before."""
+    return settings.TIME_ZONE
 
 
 class Organisation(RenditionsMixin, TimeStampedModel):
@@ -155,6 +163,13 @@ class Event(RenditionsMixin, TimeStampedModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone],
+        help_text=_(
+            "Where the event takes place, e.g. America/Bogota: the times on this page (the programme's and the "
+            "publish time) are entered in it, and the programme shows them in it."
+        ),
+    )  # fmt: skip
     hero_image = CheckedImageField(_("hero image"), upload_to=RandomName("events"), blank=True)
     hero_image_alt = models.CharField(
         _("hero image alt text"), max_length=250, blank=True,
@@ -259,6 +274,19 @@ class Event(RenditionsMixin, TimeStampedModel):
         )
 
     @property
+    def zone(self):
+        """The event's time zone (the site's, should the stored one be unknown to this machine)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def utc_offset(self):
+        """The event's offset from UTC on its first day: "UTC−05:00" for Bogotá."""
+        return utc_offset(datetime.combine(self.start_date, time(12), tzinfo=self.zone))
+
+    @property
     def public_parent(self):
         """The larger event this one fed into, when the public may see it (a draft's title is never shown)."""
         return self.parent if self.parent and self.parent.is_public else None
@@ -354,10 +382,9 @@ class Session(TimeStampedModel):
         except Event.DoesNotExist:
             event = None
         if self.starts_at and event is not None and event.start_date and event.end_date:
-            # A day's grace each side: the site's time zone need not be the event's (an evening session in
-            # Bogotá starts the next day in UTC).
-            day = timezone.localtime(self.starts_at).date()
-            if not event.start_date - timedelta(days=1) <= day <= event.end_date + timedelta(days=1):
+            # The day where the event is (an evening session in Bogotá starts the next day in UTC).
+            day = timezone.localtime(self.starts_at, event.zone).date()
+            if not event.start_date <= day <= event.end_date:
                 raise ValidationError(
                     {
                         "starts_at": _("This session starts on %(day)s, outside the event's dates.")

@@ -150,6 +150,7 @@ class EventDetailView(DetailView):
         context["coverage"] = coverage_for(event)
         context["figures"] = figures_for(event, coverage=context["coverage"], pledges=pledges)
         context["sessions"] = sessions
+        context["programme_has_times"] = any(session.starts_at for session in sessions)
         context["call_to_action"] = next(
             (resource for resource in event.resources.all() if resource.kind == resource.Kind.CALL_TO_ACTION),
             None,

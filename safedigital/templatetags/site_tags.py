@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from safedigital.context_processors import content_lang
 from safedigital.countries import country_name as _country_name
 from safedigital.richtext import sanitize
+from safedigital.timezones import utc_offset as _utc_offset
 from safedigital.uploads import media_url, media_urls
 
 register = template.Library()
@@ -23,6 +24,12 @@ def country_name(country):
 def quick_exit_url():
     """The quick exit's address, for a page drawn without the request's context (500.html)."""
     return settings.QUICK_EXIT_URL
+
+
+@register.filter(expects_localtime=True)
+def utc_offset(moment):
+    """`{{ event.publish_at|utc_offset }}`: "UTC−05:00", the current time zone's offset at that moment."""
+    return _utc_offset(moment) if moment else ""
 
 
 @register.filter(needs_autoescape=True)

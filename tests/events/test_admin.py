@@ -77,6 +77,7 @@ def event_change_data(event, inlines=None, **changes):
         "city": event.city,
         "country": event.country.code or "",
         "venue": event.venue,
+        "time_zone": event.time_zone,
         "hero_image_alt": event.hero_image_alt,
         "pillars_heading": event.pillars_heading,
         "outcomes": event.outcomes,
@@ -153,6 +154,7 @@ def test_editor_creates_an_event_with_inlines(admin_client):
         "body": "<p>Hello <script>alert(1)</script></p>",
         "start_date": "2025-03-01",
         "end_date": "2025-03-02",
+        "time_zone": "Europe/Stockholm",
         "status": "draft",
         "hero_image_alt": "",
         "partners-TOTAL_FORMS": "1",
@@ -646,3 +648,81 @@ def test_history_names_who_changed_it_without_a_link_editors_may_not_open(client
     assert client.get(reverse("admin:auth_user_change", args=[editor.pk])).status_code == 403
     assert reverse("admin:auth_user_change", args=[editor.pk]) not in history
     assert re.search(r"<td>\s*eddie\s*</td>", history)
+
+
+# Times where the event is: the programme's and the publish time, entered and shown in the event's time zone.
+
+
+def session_row(session=None, **values):
+    row = {"order": "1", "kind": "panel", "title": "Opening plenary"} | values
+    return row | ({"id": session.pk, "event": session.event_id} if session else {})
+
+
+def test_an_editor_enters_the_programme_in_the_events_own_time(admin_client):
+    event = EventFactory(
+        start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6), time_zone="America/Bogota"
+    )
+    url = reverse("admin:events_event_change", args=[event.pk])
+
+    response = admin_client.post(
+        url,
+        event_change_data(
+            event,
+            {"sessions": [session_row(starts_at_0="2024-11-06", starts_at_1="09:00")]},
+            publish_at_0="2024-11-20",
+            publish_at_1="08:30",
+        ),
+    )
+
+    assert response.status_code == 302
+    session = event.sessions.get()
+    assert session.starts_at == datetime.datetime(2024, 11, 6, 14, 0, tzinfo=datetime.UTC)
+    event.refresh_from_db()
+    assert event.publish_at == datetime.datetime(2024, 11, 20, 13, 30, tzinfo=datetime.UTC)
+    form = admin_client.get(url).content.decode()
+    assert 'name="sessions-0-starts_at_1" value="09:00:00"' in form
+    assert 'name="publish_at_1" value="08:30:00"' in form
+    listed = admin_client.get(reverse("admin:events_event_changelist")).content.decode()
+    assert "20 November 2024, 08:30 (UTC\u221205:00)" in listed
+
+
+def test_a_time_zone_changed_in_the_same_save_is_the_one_the_times_are_read_in(admin_client):
+    event = EventFactory(start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6))
+
+    admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_change_data(
+            event,
+            {"sessions": [session_row(starts_at_0="2024-11-06", starts_at_1="09:00")]},
+            time_zone="Africa/Nairobi",
+        ),
+    )
+
+    assert event.sessions.get().starts_at == datetime.datetime(2024, 11, 6, 6, 0, tzinfo=datetime.UTC)
+
+
+def test_a_time_zone_the_machine_does_not_know_is_refused_beside_the_field(admin_client):
+    event = EventFactory()
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]), event_change_data(event, time_zone="Bogota")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["time_zone"] == [
+        "Bogota is not a time zone. Give one such as America/Bogota or Africa/Nairobi."
+    ]
+
+
+def test_a_sessions_own_form_and_the_session_list_are_in_its_events_time(admin_client):
+    event = EventFactory(
+        start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6), time_zone="America/Bogota"
+    )
+    session = SessionFactory(
+        event=event, starts_at=datetime.datetime(2024, 11, 6, 14, 0, tzinfo=datetime.UTC)
+    )
+    url = reverse("admin:events_session_change", args=[session.pk])
+
+    assert 'name="starts_at_1" value="09:00:00"' in admin_client.get(url).content.decode()
+    listed = admin_client.get(reverse("admin:events_session_changelist")).content.decode()
+    assert "6 November 2024, 09:00 (UTC\u221205:00)" in listed

@@ -96,6 +96,8 @@ def test_demo_command_builds_the_bogota_event(client, settings):
     conference = event.parent
     assert "20 countries submitted pledges" in conference.summary
     assert (conference.city, conference.country.code) == ("", "")
+    # Where each was held: Bogotá for the satellite event; the seed does not say for the conference.
+    assert (event.time_zone, conference.time_zone) == ("America/Bogota", "UTC")
     assert "Bogotá" not in client.get(conference.get_absolute_url()).content.decode()
 
 

@@ -271,18 +271,29 @@ def test_an_anonymous_speaker_keeps_none_of_their_earlier_photos_either():
     assert list(speaker.history.values_list("photo", "photo_alt")) == [("", "")] * 3
 
 
-def test_a_session_starts_within_a_day_of_its_events_dates():
-    event = EventFactory(start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6))
-    bogota = datetime.timezone(datetime.timedelta(hours=-5))
-    evening = datetime.datetime(2024, 11, 6, 19, 30, tzinfo=bogota)  # the next day in UTC
+def test_a_session_starts_on_one_of_its_events_days_where_the_event_is():
+    event = EventFactory(
+        start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6), time_zone="America/Bogota"
+    )
+    evening = datetime.datetime(2024, 11, 7, 0, 30, tzinfo=datetime.UTC)  # 19:30 on the 6th in Bogotá
     SessionFactory.build(event=event, starts_at=evening, ends_at=evening).full_clean()
 
-    years_out = datetime.datetime(2031, 1, 1, 9, tzinfo=datetime.UTC)
+    the_day_before = datetime.datetime(2024, 11, 6, 4, 30, tzinfo=datetime.UTC)  # 23:30 on the 5th in Bogotá
     with pytest.raises(ValidationError) as error:
-        SessionFactory.build(event=event, starts_at=years_out, ends_at=years_out).full_clean()
+        SessionFactory.build(event=event, starts_at=the_day_before, ends_at=the_day_before).full_clean()
     assert error.value.message_dict == {
-        "starts_at": ["This session starts on 1 January 2031, outside the event's dates."]
+        "starts_at": ["This session starts on 5 November 2024, outside the event's dates."]
     }
+
+
+def test_an_events_time_zone_is_one_the_machine_knows():
+    event = EventFactory.build(time_zone="America/Bogotá")
+
+    with pytest.raises(ValidationError) as error:
+        event.full_clean(exclude=["hero_image"])
+    assert error.value.message_dict["time_zone"] == [
+        "America/Bogotá is not a time zone. Give one such as America/Bogota or Africa/Nairobi."
+    ]
 
 
 def test_an_event_is_not_part_of_itself_nor_of_an_event_part_of_it():

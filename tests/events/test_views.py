@@ -467,3 +467,37 @@ def test_pledges_page_lists_pledges_by_country_name_across_its_pages(client, mon
     assert (pledge_countries(first), pledge_countries(second)) == (expected[:3], expected[3:])
     filter_options = re.findall(r'<option value="[A-Z]{2}">([^<]+)</option>', first.content.decode())
     assert filter_options == sorted(set(expected), key=expected.index)
+
+
+def test_the_programme_is_in_the_events_own_time_and_says_so(client):
+    event = EventFactory(
+        start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6), time_zone="America/Bogota"
+    )
+    SessionFactory(
+        event=event, title="Opening", starts_at=datetime.datetime(2024, 11, 6, 14, 0, tzinfo=datetime.UTC)
+    )
+
+    english = client.get(event.get_absolute_url()).content.decode()
+    spanish = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert '<time datetime="2024-11-06T09:00:00-05:00">09:00</time>' in english
+    assert "Times are the event's local time (UTC\u221205:00)." in english
+    assert "Las horas son las del lugar del evento (UTC\u221205:00)." in spanish
+
+
+def test_a_programme_without_times_says_nothing_of_them(client):
+    event = EventFactory(time_zone="America/Bogota")
+    SessionFactory(event=event, starts_at=None, ends_at=None)
+
+    assert "local time" not in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_a_scheduled_events_preview_says_when_it_goes_public_in_the_events_own_time(client, staff):
+    event = EventFactory(
+        time_zone="Africa/Nairobi", publish_at=datetime.datetime(2099, 3, 1, 6, 0, tzinfo=datetime.UTC)
+    )
+    client.force_login(staff)
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert "It will be public from 1 March 2099, 09:00 (UTC+03:00)." in content
