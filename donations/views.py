@@ -109,11 +109,12 @@ class EnquiryView(FormView):
     def refill(self, form, stamp):
         """
         A form served too long ago: sent back as it was filled in, with a new stamp, to be sent again. Taking it
-        for spam would leave a person who kept the tab open (over a weekend, say) without an answer.
+        for spam would leave a person who kept the tab open (over a weekend, say) without an answer. The new
+        stamp keeps the form's token: it is still the one form served, stored once however often it comes back.
         """
         data = form.data.copy()
         data["stamp"] = spam.issue_stamp(
-            source_path=stamp.source_path, event_slug=stamp.event_slug, refilled=True
+            token=stamp.token, source_path=stamp.source_path, event_slug=stamp.event_slug, refilled=True
         )
         form = self.get_form_class()(data=data)
         form.add_error(

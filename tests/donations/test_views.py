@@ -391,6 +391,25 @@ def test_a_form_left_open_too_long_comes_back_filled_in_to_be_sent_again(
     assert "Este formulario llevaba mucho tiempo abierto" in in_spanish.content.decode()
 
 
+def test_an_expired_form_stored_once_however_often_it_comes_back(
+    client, enquiry_data, django_capture_on_commit_callbacks
+):
+    """
+    The form sent back filled in is still the one form served: once per form served. A new token each time
+    would let one old stamp be traded again and again for fresh ones that may be sent at once (no "sent too
+    fast" check), each stored and e-mailed about; and a form already sent, sent again days later, stored twice.
+    """
+    expired = aged_stamp(seconds=49 * 3600)
+    renewed = [stamp_in(post(client, enquiry_data | {"stamp": expired})) for _ in range(3)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = [post(client, enquiry_data | {"stamp": stamp}) for stamp in renewed]
+
+    assert {response["Location"] for response in sent} == {reverse("donations:thanks")}
+    assert DonationEnquiry.objects.count() == 1
+    assert len(mail.outbox) == 2
+
+
 def test_an_expired_stamp_keeps_its_token_and_says_so():
     stamp = aged_stamp(seconds=49 * 3600, source_path="/events/bogota/", event_slug="bogota")
 
