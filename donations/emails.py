@@ -161,5 +161,6 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
         if not dropping:
             earlier.append(line)
     changes["notification_error"] = "\n".join(earlier + problems)
-    DonationEnquiry.objects.filter(pk=enquiry.pk).update(**changes)
+    # Not on a record erased while the mail server was being talked to: a refusal names the person's address.
+    DonationEnquiry.objects.filter(pk=enquiry.pk, anonymised_at__isnull=True).update(**changes)
     return bool(problems)

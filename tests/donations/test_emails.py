@@ -431,3 +431,22 @@ def test_nothing_is_sent_about_an_enquiry_erased_while_its_emails_waited():
     enquiry.refresh_from_db()
     assert mail.outbox == []
     assert (enquiry.notified_at, enquiry.acknowledged_at, enquiry.notification_error) == (None, None, "")
+
+
+def test_an_enquiry_erased_while_its_emails_were_being_sent_keeps_nothing_of_them():
+    """
+    Erased while the mail server was being talked to: what the sending then records (a refusal names the
+    person's address) must not be written back on the erased record.
+    """
+    enquiry = DonationEnquiryFactory(email="ana@fundacion.example")
+
+    def erased_meanwhile(self, messages):
+        DonationEnquiry.objects.filter(pk=enquiry.pk).anonymise()
+        raise smtplib.SMTPRecipientsRefused({"ana@fundacion.example": (550, b"No such user")})
+
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", erased_meanwhile):
+        send_enquiry_emails(enquiry.pk)
+
+    enquiry.refresh_from_db()
+    assert enquiry.anonymised_at is not None
+    assert (enquiry.notified_at, enquiry.acknowledged_at, enquiry.notification_error) == (None, None, "")
