@@ -1,6 +1,5 @@
 import re
 import zoneinfo
-from datetime import datetime, time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from safedigital.countries import CountryField
 from safedigital.models import LANGUAGES, ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
 from safedigital.richtext import sanitize
-from safedigital.timezones import utc_offset, validate_time_zone
+from safedigital.timezones import validate_time_zone
 from safedigital.uploads import CheckedImageField, RandomName, validate_pdf
 
 
@@ -280,11 +279,6 @@ class Event(RenditionsMixin, TimeStampedModel):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-    @property
-    def utc_offset(self):
-        """The event's offset from UTC on its first day: "UTC−05:00" for Bogotá."""
-        return utc_offset(datetime.combine(self.start_date, time(12), tzinfo=self.zone))
 
     @property
     def public_parent(self):

@@ -2,6 +2,7 @@ from django.apps import apps
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from django_countries import sort_key as country_name_key
 
 from safedigital.cache import cache_public_page
 from safedigital.countries import country_name
+from safedigital.timezones import utc_offset
 
 from .figures import figures_for
 from .models import CountryPledge, Event, Participation, Speaker, Theme
@@ -150,7 +152,14 @@ class EventDetailView(DetailView):
         context["coverage"] = coverage_for(event)
         context["figures"] = figures_for(event, coverage=context["coverage"], pledges=pledges)
         context["sessions"] = sessions
-        context["programme_has_times"] = any(session.starts_at for session in sessions)
+        # The offsets of the programme's times where the event is: one, unless the clocks change during it.
+        context["programme_offsets"] = list(
+            dict.fromkeys(
+                utc_offset(timezone.localtime(session.starts_at, event.zone))
+                for session in sessions
+                if session.starts_at
+            )
+        )
         context["call_to_action"] = next(
             (resource for resource in event.resources.all() if resource.kind == resource.Kind.CALL_TO_ACTION),
             None,

@@ -501,3 +501,24 @@ def test_a_scheduled_events_preview_says_when_it_goes_public_in_the_events_own_t
     content = client.get(event.get_absolute_url()).content.decode()
 
     assert "It will be public from 1 March 2099, 09:00 (UTC+03:00)." in content
+
+
+def test_a_programme_across_a_change_of_clocks_gives_each_days_offset(client):
+    # Summer time ends in London at 02:00 on 27 October 2024: the first day is UTC+01:00, the second UTC.
+    event = EventFactory(
+        start_date=datetime.date(2024, 10, 26),
+        end_date=datetime.date(2024, 10, 27),
+        time_zone="Europe/London",
+    )
+    SessionFactory(event=event, order=1, starts_at=datetime.datetime(2024, 10, 26, 8, 0, tzinfo=datetime.UTC))
+    SessionFactory(event=event, order=2, starts_at=datetime.datetime(2024, 10, 27, 9, 0, tzinfo=datetime.UTC))
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert '<time datetime="2024-10-26T09:00:00+01:00">09:00</time> (UTC+01:00)' in content
+    assert '<time datetime="2024-10-27T09:00:00+00:00">09:00</time> (UTC)' in content
+    # Not one offset for the whole programme (before: the first day's, "UTC+01:00", for both sessions).
+    assert "Times are the event's local time, each with its offset from UTC" in content
+    assert "local time (UTC" not in content
+    spanish = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "cada una con su diferencia respecto de UTC: los relojes cambian durante el evento." in spanish
