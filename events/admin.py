@@ -131,7 +131,8 @@ def publish(modeladmin, request, queryset):
             _("“%(title)s” is scheduled for %(time)s; it is not public until then.")
             % {
                 "title": event.title,
-                "time": date_format(timezone.localtime(event.publish_at), "DATETIME_FORMAT"),
+                # Where the event is, as the editor entered it (InTheEventsTimeZone), not the site's time.
+                "time": date_format(timezone.localtime(event.publish_at, event.zone), "DATETIME_FORMAT"),
             },
             messages.SUCCESS,
         )

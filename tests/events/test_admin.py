@@ -434,6 +434,26 @@ def test_publishing_an_event_with_a_future_time_says_it_is_scheduled(admin_clien
     assert not Event.objects.published().filter(pk=later.pk).exists()
 
 
+def test_a_scheduled_events_message_gives_its_publish_time_where_the_event_is(admin_client, settings):
+    settings.TIME_ZONE = "UTC"
+    event = EventFactory(
+        title="Bogotá summit",
+        status=Event.Status.DRAFT,
+        time_zone="America/Bogota",
+        publish_at=datetime.datetime(2099, 1, 7, 14, 0, tzinfo=datetime.UTC),  # entered as 09:00 in Bogotá
+    )
+
+    response = admin_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "publish", "_selected_action": [event.pk]},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "“Bogotá summit” is scheduled for 7 January 2099, 09:00; it is not public until then."
+    ]
+
+
 def test_view_on_site_is_offered_for_speakers_with_a_page_only(admin_client):
     named = SpeakerFactory(full_name="Open Person")
     survivor = SpeakerFactory(full_name="Grace Wanjiru Secretname", anonymous=True)
