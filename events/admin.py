@@ -165,7 +165,8 @@ class InTheEventsTimeZone:
     when it is one (the editor changed it in the same save), the event's otherwise.
     """
 
-    def event_time_zone(self, request, object_id):
+    def event_time_zone(self, request, object_id, version_id=None):
+        """The zone of the form's times; `version_id`: the form is of that earlier version (to revert to)."""
         raise NotImplementedError
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -174,6 +175,11 @@ class InTheEventsTimeZone:
             if hasattr(response, "render"):
                 response.render()  # in the zone: a template response is otherwise drawn after it is left
         return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An earlier version's form (simple_history's, to revert to): its times too are the event's."""
+        with timezone.override(self.event_time_zone(request, object_id, version_id) or settings.TIME_ZONE):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def local_time(moment, event):
@@ -252,10 +258,12 @@ class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
             kwargs["widget"] = forms.Select(choices=[(zone, zone) for zone in time_zones()])
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def event_time_zone(self, request, object_id):
+    def event_time_zone(self, request, object_id, version_id=None):
         sent = request.POST.get("time_zone") if request.method == "POST" else None
         if sent in time_zones():
             return sent
+        if version_id:  # the zone the version was in, which its form shows and sends back
+            return Event.history.filter(history_id=version_id).values_list("time_zone", flat=True).first()
         if object_id:
             return Event.objects.filter(pk=unquote(object_id)).values_list("time_zone", flat=True).first()
         return None
@@ -316,12 +324,15 @@ class SessionAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
     def starts(self, obj):
         return local_time(obj.starts_at, obj.event)
 
-    def event_time_zone(self, request, object_id):
-        """The zone of the event the form sends the session to, or of the session's event."""
+    def event_time_zone(self, request, object_id, version_id=None):
+        """The zone of the event the form sends the session to, or of the session's event (the version's)."""
         events = Event.objects.all()
         sent = request.POST.get("event", "") if request.method == "POST" else ""
         if sent.isdigit() and (zone := events.filter(pk=sent).values_list("time_zone", flat=True).first()):
             return zone
+        if version_id:
+            version = Session.history.filter(history_id=version_id).values("event_id")
+            return events.filter(pk__in=version).values_list("time_zone", flat=True).first()
         if object_id:
             return events.filter(sessions__pk=unquote(object_id)).values_list("time_zone", flat=True).first()
         return None

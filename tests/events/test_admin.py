@@ -746,3 +746,38 @@ def test_a_sessions_own_form_and_the_session_list_are_in_its_events_time(admin_c
     assert 'name="starts_at_1" value="09:00:00"' in admin_client.get(url).content.decode()
     listed = admin_client.get(reverse("admin:events_session_changelist")).content.decode()
     assert "6 November 2024, 09:00 (UTC\u221205:00)" in listed
+
+
+def test_an_earlier_version_to_revert_to_is_shown_in_its_events_time(admin_client):
+    event = EventFactory(
+        start_date=datetime.date(2024, 11, 6),
+        end_date=datetime.date(2024, 11, 6),
+        time_zone="America/Bogota",
+        publish_at=datetime.datetime(2024, 11, 20, 13, 30, tzinfo=datetime.UTC),  # 08:30 in Bogotá
+    )
+    session = SessionFactory(
+        event=event, starts_at=datetime.datetime(2024, 11, 6, 14, 0, tzinfo=datetime.UTC)
+    )
+    event_version = event.history.latest()
+    event.time_zone = "Africa/Nairobi"  # changed since: the version is shown in the zone it was in
+    event.save()
+    session_version = session.history.latest()
+
+    event_url = reverse("admin:events_event_simple_history", args=[event.pk, event_version.history_id])
+    session_url = reverse(
+        "admin:events_session_simple_history", args=[session.pk, session_version.history_id]
+    )
+
+    assert 'name="publish_at_1" value="08:30:00"' in admin_client.get(event_url).content.decode()
+    assert 'name="starts_at_1" value="17:00:00"' in admin_client.get(session_url).content.decode()  # Nairobi
+
+    # Reverting with the times as shown keeps the moments.
+    response = admin_client.post(
+        event_url, event_change_data(event_version.instance, publish_at_0="2024-11-20", publish_at_1="08:30")
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.time_zone, event.publish_at) == (
+        "America/Bogota",
+        datetime.datetime(2024, 11, 20, 13, 30, tzinfo=datetime.UTC),
+    )
