@@ -1,4 +1,5 @@
 import datetime
+import importlib
 import re
 
 import pytest
@@ -650,6 +651,49 @@ def test_history_records_a_pledges_themes_and_an_events_pillars(admin_client):
         for change in getattr(record, "history_delta_changes", [])
     ]
     assert "Themes" in changed
+
+
+def changed_fields(admin_client, pledge):
+    history = admin_client.get(reverse("admin:events_countrypledge_history", args=[pledge.pk]))
+    return [
+        change["field"]
+        for record in history.context["page_obj"]
+        for change in getattr(record, "history_delta_changes", [])
+    ]
+
+
+def test_history_written_before_themes_were_recorded_shows_no_change_of_them_nobody_made(admin_client):
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("events.migrations.0009_backfill_history_of_pillars_and_themes")
+    law, design = ThemeFactory(name="Robust legislation"), ThemeFactory(name="Safety by design")
+    pledge = CountryPledgeFactory()
+    pledge.themes.set([law])
+    pledge.event.pillars.set([law])
+    # As history was written before migration 0007: records without their themes and pillars.
+    apps.get_model("events", "HistoricalCountryPledge_themes").objects.all().delete()
+    apps.get_model("events", "HistoricalEvent_pillars").objects.all().delete()
+
+    migration.backfill_themes_and_pillars(apps, connection.schema_editor())
+    data = {
+        "event": pledge.event_id,
+        "country": pledge.country.code,
+        "pledging_body": pledge.pledging_body,
+        "status": pledge.status,
+        "themes": [law.pk],
+    }
+    url = reverse("admin:events_countrypledge_change", args=[pledge.pk])
+    admin_client.post(url, data | {"commitment": "Teach online safety in every school."})
+
+    assert changed_fields(admin_client, pledge) == ["Commitment"]
+    assert [row.theme.name for row in pledge.event.history.earliest().pillars.all()] == ["Robust legislation"]
+
+    admin_client.post(
+        url, data | {"commitment": "Teach online safety in every school.", "themes": [design.pk]}
+    )
+
+    assert "Themes" in changed_fields(admin_client, pledge)
 
 
 def test_history_names_who_changed_it_without_a_link_editors_may_not_open(client, boss, django_user_model):
