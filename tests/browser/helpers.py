@@ -103,3 +103,12 @@ def send_the_form(page):
     """
     with page.expect_navigation():
         page.get_by_role("button", name="Send").click()
+
+
+def settled(page):
+    """
+    Waits until `page` has no request in flight, before the test reads the database: with SQLite the live server
+    answers from the test's own in-memory database, and a read while it answers a page's later requests (the
+    admin's JavaScript catalogue, which checks the session) can fail with "database table is locked".
+    """
+    page.wait_for_load_state("networkidle")

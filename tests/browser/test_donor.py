@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from donations.models import DonationEnquiry
-from tests.browser.helpers import send_the_form
+from tests.browser.helpers import send_the_form, settled
 
 pytestmark = pytest.mark.browser
 
@@ -79,6 +79,7 @@ def test_donor_corrects_the_form_and_lands_on_the_thank_you_page(
     expect(page).to_have_url(re.compile(re.escape(site.url) + r"/lets-chat/thank-you/(#.*)?$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for getting in touch")
     page.reload()  # a reload of the thank-you page sends nothing again
+    settled(page)
     enquiries = DonationEnquiry.objects.filter(email=DONOR["email"])
     assert enquiries.count() == 1
     enquiry = enquiries.get()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from events.models import Event
 from safedigital.roles import EDITORS
-from tests.browser.helpers import log_in, staff_user
+from tests.browser.helpers import log_in, settled, staff_user
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +78,7 @@ def test_editor_builds_previews_and_publishes_an_event_a_visitor_then_reads(new_
     page.locator("#id_sessions-0-kind").select_option(label="Panel")
     page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    settled(page)
     event = Event.objects.get(title=TITLE)
     assert event.status == Event.Status.DRAFT
 
@@ -116,6 +117,7 @@ def test_editor_builds_previews_and_publishes_an_event_a_visitor_then_reads(new_
     page.locator("#id_hero_image_alt").fill("Speakers on the stage in Nairobi")
     page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    settled(page)
     event.refresh_from_db()
     assert event.is_public
 

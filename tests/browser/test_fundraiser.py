@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from donations.models import DonationEnquiry, StatusChange
 from safedigital.roles import FUNDRAISING
-from tests.browser.helpers import log_in, staff_user
+from tests.browser.helpers import log_in, settled, staff_user
 from tests.browser.test_donor import DONOR
 from tests.factories import DonationEnquiryFactory
 
@@ -51,6 +51,7 @@ def test_fundraiser_moves_the_enquiry_on_and_exports_the_filtered_list(page, sit
     page.get_by_label("Owner").select_option(label="fundraiser")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    settled(page)
     donor = enquiries["donor"]
     donor.refresh_from_db()
     assert (donor.status, donor.owner) == (DonationEnquiry.Status.CONTACTED, fundraiser)
