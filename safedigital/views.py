@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def security_txt(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def choose_language(request, language):
     """
     The header's language switch: a link, not a form, so that every page stays the same for every visitor and

@@ -87,3 +87,10 @@ def test_the_switch_is_not_a_page_to_keep(client):
     response = client.get(reverse("choose-language", args=["es"]))
 
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_link_checker_asking_with_head_is_answered_as_a_browser_is(client):
+    response = client.head("/language/es/?next=/events/")
+
+    assert (response.status_code, response["Location"]) == (302, "/events/")
+    assert client.post("/language/es/?next=/events/").status_code == 405
