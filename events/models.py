@@ -571,7 +571,10 @@ class Speaker(RenditionsMixin, TimeStampedModel):
         photo on the server, and reverting to an earlier version must not name one.
         """
         records = self.history.exclude(photo="", photo_alt="")
-        names = {name for name in records.values_list("photo", flat=True) if name}
+        found = list(records.values_list("photo", flat=True))
+        if not found:  # the usual case once done: an anonymous speaker saved again costs one query, not two
+            return
+        names = {name for name in found if name}
         in_use = (
             set(Speaker.objects.filter(photo__in=names).values_list("photo", flat=True)) if names else set()
         )
