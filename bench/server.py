@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -167,6 +167,18 @@ class Gunicorn:
                 self.process.wait()
 
 
+def lower_priority_of_session(pid, nice=10):
+    """
+    Gives the session `pid` leads the nice value `nice` as a whole. With the kernel's autogroups (a desktop's
+    default, and this machine's: /proc/sys/kernel/sched_autogroup_enabled), each session shares the CPU
+    equally with the others, whatever the nice value of its processes: a worker started in a session of its
+    own would not yield to gunicorn's, in its own session too, as it does under `make serve`, where both share
+    one session. Without autogroups, the process's own nice value does it.
+    """
+    with suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text(f"{nice}\n")
+
+
 @contextmanager
 def task_worker(environment, log_path):
     """
@@ -193,6 +205,7 @@ def task_worker(environment, log_path):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    lower_priority_of_session(process.pid)
     try:
         yield process
     finally:

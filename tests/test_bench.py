@@ -1,6 +1,12 @@
 """The benchmark's verdict on issue 8's targets (bench/run.py), from the figures of a run; the run itself is `make bench`."""
 
+import subprocess
+from pathlib import Path
+
+import pytest
+
 from bench.run import targets
+from bench.server import lower_priority_of_session
 
 
 def results(highlights_off_rps=170.0, highlights_off_p99=95.0, cached_rps=900.0, post_p99=99.0, stored=3000):
@@ -71,3 +77,18 @@ def test_only_what_the_run_measured_is_judged():
         "highlights, cache off: p99 < 100 ms at 16 connections",
         "highlights: <= 12 SQL queries",
     ]
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="the kernel has no autogroups")
+def test_the_e_mail_worker_yields_the_cpu_from_a_session_of_its_own():
+    """
+    The benchmark starts the e-mail worker in a session of its own; with autogroups, the session's nice value,
+    not the worker's, decides its share of the CPU against gunicorn's session.
+    """
+    process = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        lower_priority_of_session(process.pid)
+        assert Path(f"/proc/{process.pid}/autogroup").read_text().split()[-1] == "10"
+    finally:
+        process.kill()
+        process.wait()
