@@ -20,7 +20,7 @@ export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 PIP_VERSION := 26.3
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help python install run serve worker test lint format check pytest bench bench-enquiries lock clean demo
+.PHONY: help python install run serve worker test lint format check pytest bench bench-enquiries bench-breakdown lock clean demo
 
 help:
 	@echo "make run     set up, migrate, load the demo event and serve http://127.0.0.1:$(PORT)"
@@ -32,6 +32,7 @@ help:
 	@echo "make worker  only the task worker: queued e-mails, gallery photos to resize (production settings)"
 	@echo "make bench   the benchmark in bench/ (never run by the tests; BENCH_ARGS=--help)"
 	@echo "make bench-enquiries  10,000 enquiries from 32 clients, then again while a worker is killed"
+	@echo "make bench-breakdown  where an uncached page's time goes: view, queries, template (BENCH_ARGS=--help)"
 	@echo "make lock    re-resolve constraints.txt after changing pyproject.toml"
 	@echo "make clean   remove .venv, the SQLite database, the page cache's version file, media and collected static files"
 
@@ -97,6 +98,9 @@ bench: $(STAMP)
 
 bench-enquiries: $(STAMP)
 	$(PY) bench/enquiries.py $(BENCH_ARGS)
+
+bench-breakdown: $(STAMP)
+	$(PY) bench/breakdown.py $(BENCH_ARGS)
 
 lock: | python
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -55,6 +55,16 @@ from bench.server import (  # noqa: E402
 )
 
 FLOOR = "/bench/ok"
+# The pages driven, by name: {event} is the populated event's page, {speaker} a speaker's of it.
+PAGES = {
+    "home": "/",
+    "event list": "/events/",
+    "highlights": "{event}",
+    "speaker": "{speaker}",
+    "coverage": "{event}coverage/",
+    "pledges": "/pledges/",
+    "enquiry form": "/lets-chat/?event={slug}",
+}
 
 
 def parse_args():
@@ -80,6 +90,25 @@ def parse_args():
 
 
 # -- in this process: queries and sizes -------------------------------------------------------------------
+
+
+def build_data():
+    """
+    The benchmark's data in the database this process is set up for: the demo event and the fully populated
+    one (bench/populate.py). Returns that event and the pages driven, by name.
+    """
+    from django.core.management import call_command
+
+    from bench.populate import build_bench_event, public_speaker
+    from events.demo import load_demo_event
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    load_demo_event()
+    event = build_bench_event()
+    speaker = public_speaker(event)
+    urls = {"event": event.get_absolute_url(), "speaker": speaker.get_absolute_url(), "slug": event.slug}
+    return event, {name: path.format(**urls) for name, path in PAGES.items()}
 
 
 def measure_in_process(pages):
@@ -447,26 +476,9 @@ def main():
     print(f"bench: building the data in {environment['DATABASE_URL'].split('@')[-1]}", flush=True)
     setup_django(environment)
 
-    from django.core.management import call_command
     from django.db import connections
 
-    from bench.populate import build_bench_event, public_speaker
-    from events.demo import load_demo_event
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", "--noinput", verbosity=0)
-    load_demo_event()
-    event = build_bench_event()
-    speaker = public_speaker(event)
-    pages = {
-        "home": "/",
-        "event list": "/events/",
-        "highlights": event.get_absolute_url(),
-        "speaker": speaker.get_absolute_url(),
-        "coverage": f"{event.get_absolute_url()}coverage/",
-        "pledges": "/pledges/",
-        "enquiry form": f"/lets-chat/?event={event.slug}",
-    }
+    event, pages = build_data()
     selected = set(args.only.split(",")) if args.only else None
     post = selected is None or "post" in selected
     pages = {name: path for name, path in pages.items() if selected is None or name in selected}

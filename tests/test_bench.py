@@ -1,6 +1,7 @@
 """The benchmark's verdict on issue 8's targets (bench/run.py), from the figures of a run; the run itself is `make bench`."""
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,20 @@ def test_the_e_mail_worker_yields_the_cpu_from_a_session_of_its_own():
     finally:
         process.kill()
         process.wait()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["--page", "nope"], "no page named 'nope'; the pages are home, event list, highlights"),
+        (["--rounds", "0"], "0 is not a positive whole number"),
+    ],
+)
+def test_the_breakdown_refuses_a_page_or_a_count_it_cannot_measure_before_building_anything(arguments, said):
+    script = Path(__file__).resolve().parent.parent / "bench" / "breakdown.py"
+    result = subprocess.run(
+        [sys.executable, str(script), *arguments], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode != 0
+    assert said in result.stderr
+    assert "building the data" not in result.stdout
