@@ -24,7 +24,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.run import PAGES, build_data  # noqa: E402
-from bench.server import bench_database_url, fresh_workdir, server_environment, setup_django  # noqa: E402
+from bench.server import (  # noqa: E402
+    bench_database_url,
+    fresh_workdir,
+    python_loop_seconds,
+    server_environment,
+    setup_django,
+)
 
 PARTS = ("get_object", "get_context_data")
 
@@ -49,15 +55,6 @@ def positive(text):
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
     return value
-
-
-def python_loop_seconds():
-    """Seconds for 10 million additions in a Python loop: the machine's speed for this kind of work now."""
-    started = time.perf_counter()
-    total = 0
-    for number in range(10_000_000):
-        total += number
-    return time.perf_counter() - started
 
 
 class Timings:

@@ -47,6 +47,7 @@ from bench.server import (  # noqa: E402
     database_server_pids,
     fresh_workdir,
     gunicorn,
+    python_loop_seconds,
     server_environment,
     server_pids,
     setup_django,
@@ -410,7 +411,12 @@ def targets(results):
 
 def report(results):
     """The results as a table, then the enquiry POST and the first view."""
-    lines = []
+    machine = results["machine"]
+    lines = [
+        f"{machine['cpus']} CPUs, Python {machine['python']}, load average at the start "
+        f"{machine['load_average_at_start'][0]:.2f}; 10 million additions in a Python loop: "
+        f"{machine['python_loop_10m_s']:.2f} s\n"
+    ]
     header = (
         f"{'page':<16}{'cache':<7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x floor':>9}"
         f"{'SQL':>5}{'HTML B':>9}{'gzip B':>8}{'br B':>8}{'load':>6}"
@@ -488,6 +494,7 @@ def main():
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "load_average_at_start": os.getloadavg(),
+            "python_loop_10m_s": round(python_loop_seconds(), 3),
         },
         "database": connections["default"].vendor,
         "cache": "redis" if environment.get("REDIS_URL") else "local memory",
