@@ -28,6 +28,8 @@ help:
 	@echo "make pytest  only the pytest suite (PYTEST_ARGS=..., PYTEST_WORKERS=2)"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  ruff format and ruff check --fix"
+	@echo "make check   manage.py check and makemigrations --check"
+	@echo "make demo    migrate and (re)load the demo event without serving"
 	@echo "make serve   gunicorn and the task worker under production settings (needs SECRET_KEY and ALLOWED_HOSTS)"
 	@echo "make worker  only the task worker: queued e-mails, gallery photos to resize (production settings)"
 	@echo "make bench   the benchmark in bench/ (never run by the tests; BENCH_ARGS=--help)"

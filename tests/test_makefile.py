@@ -1,5 +1,9 @@
-"""The Makefile's bootstrap: on a machine without Python 3.12+, one clear line saying what to install."""
+"""
+The Makefile: on a machine without Python 3.12+, one clear line saying what to install; `make help` names every
+target the README documents.
+"""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -39,3 +43,19 @@ def test_too_old_python_is_explained_in_one_line(tmp_path, python3, found):
         "or your system's python3.13 package, then run make again."
     ]
     assert result.stdout == ""
+
+
+def test_help_names_every_target_the_readme_documents():
+    documented = re.findall(r"^\| `make ([a-z-]+)` \|", (ROOT / "README.md").read_text(), flags=re.MULTILINE)
+    assert "demo" in documented
+
+    result = subprocess.run(
+        [shutil.which("make"), "--no-print-directory", "help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    shown = re.findall(r"^make ([a-z-]+) ", result.stdout, flags=re.MULTILINE)
+    assert [target for target in documented if target not in shown] == []
