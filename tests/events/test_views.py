@@ -6,12 +6,13 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import CountryPledge, HeadlineFigure, Speaker
+from events.models import CountryPledge, EventPartner, HeadlineFigure, Speaker
 from tests.factories import (
     CountryPledgeFactory,
     EventFactory,
     GalleryFactory,
     HeadlineFigureFactory,
+    OrganisationFactory,
     ParticipationFactory,
     PhotoFactory,
     ResourceFactory,
@@ -87,6 +88,9 @@ def test_highlights_page_shows_every_section_in_order(client):
         outcomes="<p>20 countries pledged.</p>",
     )
     event.pillars.set([ThemeFactory(name="Safety by design")])
+    EventPartner.objects.create(
+        event=event, organisation=OrganisationFactory(name="Safe Online"), role="co_host"
+    )
     HeadlineFigureFactory(event=event, source=HeadlineFigure.Source.SPEAKERS, label="Speakers")
     opening = SessionFactory(event=event, kind="opening", title="Opening", order=1)
     ParticipationFactory(
@@ -108,17 +112,20 @@ def test_highlights_page_shows_every_section_in_order(client):
     response = client.get(event.get_absolute_url())
 
     content = response.content.decode()
+    # The seed page's order: its supporting partners before its figures, and the press release and open letter
+    # after what came of the event, before the programme.
     headings = [
         "Safe Digital Futures",
+        "Hosts and supporting partners",
         "In figures",
         "About the event",
         "Concrete actions through",
         "What came of it",
+        "Resources",
         "The programme",
         "Interviews",
         "Country pledges",
         "Captured memories",
-        "Resources",
         "We'd love to have a chat",
     ]
     positions = [content.index(heading) for heading in headings]
