@@ -230,6 +230,7 @@ class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
         ),
         (_("Hero image"), {"fields": ["hero_image", "hero_image_alt", "hero_preview"]}),
         (_("Pillars and outcomes"), {"fields": ["pillars_heading", "pillars", "outcomes"]}),
+        (_("End of the page"), {"fields": ["closing"]}),
         (_("Figures staff count"), {"fields": [("attendees_in_person", "global_audience")]}),
         (_("Publishing"), {"fields": [("status", "publish_at"), "featured"]}),
         (_("Media coverage"), {"fields": ["coverage_links"]}),

@@ -478,8 +478,9 @@ def load_event(conference, organisations, themes):
         "Against Children.</p>"
         "<p>Below, you’ll find key moments and materials from the event, including highlights, discussions, and "
         "resources to continue the conversation on creating safer digital spaces for children.</p>"
-        f"<p>{VIDEOS_AND_HASHTAG}</p>"
     )
+    # Where the seed has it: last, after the photo albums.
+    event.closing = f"<p>{VIDEOS_AND_HASHTAG}</p>"
     event.start_date = event.end_date = datetime.date(2024, 11, 6)
     event.city = "Bogotá"
     event.country = "CO"

@@ -157,6 +157,13 @@ class Event(RenditionsMixin, TimeStampedModel):
         blank=True,
         help_text=_("Formatted text shown after the pillars: what the event achieved."),
     )
+    closing = models.TextField(
+        _("closing text"),
+        blank=True,
+        help_text=_(
+            "Formatted text shown at the end of the page, after the photos: e.g. the hashtags to share."
+        ),
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -245,6 +252,7 @@ class Event(RenditionsMixin, TimeStampedModel):
     def save(self, *args, **kwargs):
         self.body = sanitize(self.body)
         self.outcomes = sanitize(self.outcomes)
+        self.closing = sanitize(self.closing)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         super().save(*args, **kwargs)

@@ -82,6 +82,7 @@ def event_change_data(event, inlines=None, **changes):
         "hero_image_alt": event.hero_image_alt,
         "pillars_heading": event.pillars_heading,
         "outcomes": event.outcomes,
+        "closing": event.closing,
         "status": event.status,
         "publish_at_0": "",
         "publish_at_1": "",

@@ -86,6 +86,7 @@ def test_highlights_page_shows_every_section_in_order(client):
         body="<p>Read the call to action.</p>",
         pillars_heading="Concrete actions through",
         outcomes="<p>20 countries pledged.</p>",
+        closing="<p>Share it with #Act4OnlineSafety.</p>",
     )
     event.pillars.set([ThemeFactory(name="Safety by design")])
     EventPartner.objects.create(
@@ -112,8 +113,8 @@ def test_highlights_page_shows_every_section_in_order(client):
     response = client.get(event.get_absolute_url())
 
     content = response.content.decode()
-    # The seed page's order: its supporting partners before its figures, and the press release and open letter
-    # after what came of the event, before the programme.
+    # The seed page's order: its supporting partners before its figures, the press release and open letter
+    # after what came of the event, before the programme, and its closing words after the photos.
     headings = [
         "Safe Digital Futures",
         "Hosts and supporting partners",
@@ -126,6 +127,7 @@ def test_highlights_page_shows_every_section_in_order(client):
         "Interviews",
         "Country pledges",
         "Captured memories",
+        "<p>Share it with #Act4OnlineSafety.</p>",
         "We'd love to have a chat",
     ]
     positions = [content.index(heading) for heading in headings]

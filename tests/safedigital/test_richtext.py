@@ -32,16 +32,16 @@ def test_sanitize_keeps_safe_formatting_and_hardens_links():
 
 
 def test_rich_text_reaches_public_html_sanitised_even_if_stored_raw(client):
-    event = EventFactory(body="<p>fine</p>", outcomes="<p>fine</p>")
+    event = EventFactory(body="<p>fine</p>", outcomes="<p>fine</p>", closing="<p>fine</p>")
     # Something that bypassed save() (a raw update, an old row) is still cleaned when shown.
-    Event.objects.filter(pk=event.pk).update(body=ATTACKS, outcomes=ATTACKS)
+    Event.objects.filter(pk=event.pk).update(body=ATTACKS, outcomes=ATTACKS, closing=ATTACKS)
     SessionFactory(event=event, summary="<p>ok</p>")
 
     content = client.get(event.get_absolute_url()).content.decode()
 
     body = content.split('id="introduction-heading"')[1].split("</footer>")[0]
     assert_harmless(body)
-    assert "Call to Action</a>" in body
+    assert body.count("Call to Action</a>") == 3  # the introduction, the outcomes and the closing text
 
 
 def test_richtext_filter_is_the_template_entry_point():
