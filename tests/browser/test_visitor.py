@@ -22,7 +22,20 @@ NAMED_OUTLETS = ["El Tiempo", "Publimetro", "Semana", "Caracol", "Capital", "Cit
 def shown_figures(page):
     """The headline figures as a visitor reads them: label -> number, once any count-up has finished."""
     figures = page.locator(".figures dl > div")
-    figures.first.scroll_into_view_if_needed()
+    # Figures reached by scrolling count up from 0 (static/js/site.js), starting a frame after the observer sees
+    # them: scroll, and wait until an observer made after the site's has seen them too and two frames have passed,
+    # so that the count-up has started and the numbers below are waited for until it ends.
+    page.evaluate(
+        """() => new Promise((resolve) => {
+            const figures = document.querySelector(".figures");
+            figures.scrollIntoView();
+            const seen = new IntersectionObserver(() => {
+                seen.disconnect();
+                requestAnimationFrame(() => requestAnimationFrame(resolve));
+            });
+            seen.observe(figures);
+        })"""
+    )
     for number in figures.locator("dd").all():
         final = f"{int(number.get_attribute('data-count')):,}{number.get_attribute('data-suffix')}"
         expect(number).to_have_text(final)
