@@ -95,8 +95,15 @@ class GalleryInline(SelectsWrittenInPython, admin.TabularInline):
 class PledgeInline(SelectsWrittenInPython, admin.TabularInline):
     model = CountryPledge
     extra = 0
-    fields = ["country", "pledging_body", "status", "pledged_on"]
+    # The commitment is required: a row without it was saved (a form checks only the fields it shows) and the
+    # pledge went out with an empty "Commitment" on the public pages. The themes are set on the pledge's own page.
+    fields = ["country", "pledging_body", "commitment", "status", "pledged_on"]
     show_change_link = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.action(description=_("Publish the selected events now"), permissions=["change"])

@@ -3,11 +3,13 @@ import importlib
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.models import Event, EventPartner, Gallery, HeadlineFigure, Photo, Speaker
+from safedigital.roles import EDITORS
 from tests.factories import (
     CountryPledgeFactory,
     CoverageFiguresFactory,
@@ -826,3 +828,29 @@ def test_an_earlier_version_to_revert_to_is_shown_in_its_events_time(admin_clien
         "America/Bogota",
         datetime.datetime(2024, 11, 20, 13, 30, tzinfo=datetime.UTC),
     )
+
+
+def test_a_pledge_added_in_the_events_form_needs_its_commitment(client, django_user_model):
+    editor = django_user_model.objects.create_user("eddie", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(editor)
+    event = EventFactory()
+    url = reverse("admin:events_event_change", args=[event.pk])
+    pledge = {"country": "CO", "pledging_body": "Ministry of ICT", "status": "pledged", "pledged_on": ""}
+
+    response = client.post(url, event_change_data(event, {"pledges": [pledge]}))
+
+    assert response.status_code == 200
+    (pledges,) = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "pledges"
+    ]
+    assert pledges.errors == [{"commitment": ["This field is required."]}]
+    assert not event.pledges.exists()
+
+    commitment = "Pass a law requiring safety by design."
+    response = client.post(url, event_change_data(event, {"pledges": [pledge | {"commitment": commitment}]}))
+
+    assert response.status_code == 302
+    assert list(event.pledges.values_list("commitment", flat=True)) == [commitment]
