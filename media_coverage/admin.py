@@ -86,7 +86,14 @@ class OutletAdmin(SimpleHistoryAdmin):
     fields = ["name", "medium", "country", "description", "website", "logo", "placeholder"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(number_of_mentions=Count("mentions"))
+        # Counting groups the rows, which drops Meta.ordering: keep it, so that the outlet autocomplete (the mentions'
+        # outlet) lists them by name and its pages neither repeat nor skip one.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(number_of_mentions=Count("mentions"))
+            .order_by(*Outlet._meta.ordering)
+        )
 
     @admin.display(description=_("mentions"), ordering="number_of_mentions")
     def mention_count(self, outlet):

@@ -330,3 +330,17 @@ def test_the_mention_form_says_beside_the_field_that_a_mention_is_already_stored
         "headline": ["This outlet already has a mention with this headline for this event."]
     }
     assert list(MediaMention.objects.all()) == [stored]
+
+
+def test_the_outlet_autocomplete_lists_every_outlet_once_by_name(admin_client):
+    # Made in the reverse order of their names, more than the autocomplete's page of 20.
+    names = [f"Outlet {letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXY"]
+    for name in reversed(names):
+        OutletFactory(name=name)
+    url = reverse("admin:autocomplete")
+    query = {"app_label": "media_coverage", "model_name": "mediamention", "field_name": "outlet"}
+
+    pages = [admin_client.get(url, query | {"page": page}).json() for page in (1, 2)]
+
+    assert pages[0]["pagination"]["more"] is True
+    assert [result["text"] for page in pages for result in page["results"]] == names
