@@ -486,7 +486,27 @@ class MultipleImageField(CheckedImageFormField):
                     code="too_many_photos",
                     params={"limit": limit, "count": len(data)},
                 )
-            return [single(item, initial) for item in data]
+            if len(data) == 1:
+                return [single(data[0], initial)]
+            # Among several, each refusal names its file, and every refused file is listed at once: "This file is
+            # not a complete JPEG, PNG or WebP image." alone left the editor to guess which of 20 photos it meant.
+            images, errors = [], []
+            for item in data:
+                try:
+                    images.append(single(item, initial))
+                except forms.ValidationError as error:
+                    errors.extend(
+                        forms.ValidationError(
+                            _("“%(name)s”: %(message)s"),
+                            code=refusal.code,
+                            params={"name": getattr(item, "name", ""), "message": message},
+                        )
+                        for refusal in error.error_list
+                        for message in refusal
+                    )
+            if errors:
+                raise forms.ValidationError(errors)
+            return images
         return [single(data, initial)] if data else []
 
 

@@ -854,3 +854,36 @@ def test_a_pledge_added_in_the_events_form_needs_its_commitment(client, django_u
 
     assert response.status_code == 302
     assert list(event.pledges.values_list("commitment", flat=True)) == [commitment]
+
+
+def test_gallery_upload_of_several_photos_names_each_file_it_refuses(admin_client, settings):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 2 * 1_048_576
+    event = EventFactory()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_add"),
+        {
+            "event": event.pk,
+            "title": "Networking Reception",
+            "order": "1",
+            "upload": [
+                image_file("stage.jpg"),
+                SimpleUploadedFile("notes.jpg", b"minutes of the meeting", content_type="image/jpeg"),
+                SimpleUploadedFile("huge.jpg", b"\xff" * 2_621_440, content_type="image/jpeg"),
+            ],
+            "upload_alt_text": "Guests at the reception",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "upload": [
+            "“notes.jpg”: This file is not a complete JPEG, PNG or WebP image.",
+            "“huge.jpg”: This image is 2.5 MB; the limit is 2.0 MB.",
+        ]
+    }
+    assert 'value="Guests at the reception"' in response.content.decode()
+    assert not Gallery.objects.exists()
