@@ -450,14 +450,26 @@ if not DEBUG:
         header, _sep, value = env_str("SECURE_PROXY_SSL_HEADER").partition(",")
         SECURE_PROXY_SSL_HEADER = (header.strip(), value.strip() or "https")
 
+# Server errors (a 500, a 503) are e-mailed to ADMIN_EMAILS, as with Django's own logging: django.request does
+# not propagate to Django's "django" logger, which holds that handler, so it is named here. The reports show no
+# field of the form that failed (safedigital.error_reports): an enquiry's would name the donor.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "safedigital.error_reports.NoFormDataFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

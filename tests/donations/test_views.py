@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
 from django_countries import countries
 
@@ -502,6 +503,23 @@ def test_database_outage_answers_503_and_says_to_try_again(client, enquiry_data)
     assert "Nothing you sent was kept, so please try again in a minute." in content
     assert "OperationalError" not in content
     assert mail.outbox == []
+
+
+def test_a_server_error_is_reported_to_the_administrators_without_the_donors_words(enquiry_data, settings):
+    """ADMIN_EMAILS get the report of a 500, which names the fields sent but shows none of their values."""
+    settings.ADMINS = ["ops@safedigital.example"]
+    client = Client(raise_request_exception=False)
+    with mock.patch.object(DonationEnquiry, "save_once", side_effect=RuntimeError("a bug")):
+        response = post(client, enquiry_data)
+
+    assert response.status_code == 500
+    [report] = mail.outbox
+    assert report.to == ["ops@safedigital.example"]
+    assert report.subject.endswith("Internal Server Error: /lets-chat/")
+    assert "RuntimeError at /lets-chat/\na bug" in report.body
+    assert "email = '********************'" in report.body
+    for field in ("name", "email", "organisation", "phone", "message"):
+        assert enquiry_data[field] not in report.body, field
 
 
 # Rate limit.

@@ -1,0 +1,17 @@
+"""What the server error reports e-mailed to ADMIN_EMAILS may show of a request."""
+
+from django.views.debug import SafeExceptionReporterFilter
+
+
+class NoFormDataFilter(SafeExceptionReporterFilter):
+    """
+    Django's filter, hiding every field of a form sent (POST) instead of only those a view names as sensitive:
+    an enquiry's name, e-mail address and message, a fundraiser's notes about a donor, an editor's password.
+    The report still says which fields were sent, and everything else Django shows (path, traceback, headers).
+    With DEBUG on (development), the error page shows them all, as Django's does.
+    """
+
+    def get_post_parameters(self, request):
+        if request is None or not self.is_active(request):
+            return super().get_post_parameters(request)
+        return dict.fromkeys(request.POST, self.cleansed_substitute)
