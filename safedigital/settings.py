@@ -347,7 +347,8 @@ if EMAIL_BACKEND_PATH == "django.core.mail.backends.smtp.EmailBackend":
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Safe Digital <hello@safedigital.example>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-ADMINS = [("Administrators", address) for address in env_list("ADMIN_EMAILS")]
+# Plain addresses: Django 6.0 deprecates (name, address) pairs.
+ADMINS = env_list("ADMIN_EMAILS")
 
 # Where the site is reached, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

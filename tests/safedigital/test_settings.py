@@ -155,3 +155,14 @@ def test_postgresql_keeps_the_statements_it_repeats_prepared_unless_told_not_to(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == options
+
+
+def test_admin_emails_are_plain_addresses_as_django_6_wants():
+    """(name, address) pairs are deprecated since Django 6.0: every error report warned so (RemovedInDjango2028)."""
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.ADMINS)",
+        ADMIN_EMAILS="ops@safedigital.example, oncall@safedigital.example",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['ops@safedigital.example', 'oncall@safedigital.example']"
