@@ -3,6 +3,7 @@ The enquiry e-mails as tasks kept in the database (production): queued with the 
 and sent by the worker; the visitor never waits for the mail server, and a crash loses no e-mail.
 """
 
+import logging
 import smtplib
 import threading
 import time
@@ -12,13 +13,15 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from donations.models import DonationEnquiry
 from donations.tasks import queue_enquiry_emails
+from safedigital.management.commands import db_worker
 from safedigital.management.commands.db_worker import sweep
 from tests.factories import DonationEnquiryFactory, EventFactory
 
@@ -220,3 +223,30 @@ def test_a_running_worker_looks_for_stuck_tasks_every_so_often(client, enquiry_d
         sweeper.join()
 
     assert DBTaskResult.objects.get(pk=stuck.pk).status == "READY"
+
+
+def test_a_worker_outlives_a_moment_without_the_database(client, enquiry_data, task_worker, caplog):
+    """django-tasks-db's worker stops at the first database error; beside gunicorn nothing would restart it."""
+    client.post("/lets-chat/", enquiry_data)
+    runs = []
+    real_run = Worker.run
+
+    def run(worker):
+        runs.append(worker)
+        if len(runs) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_run(worker)
+
+    with (
+        mock.patch.object(Worker, "run", autospec=True, side_effect=run),
+        mock.patch.object(db_worker, "DATABASE_RETRY_SECONDS", 0, create=True),
+        caplog.at_level(logging.WARNING, logger=db_worker.__name__),
+    ):
+        task_worker()
+
+    assert len(runs) == 2
+    assert "The database did not answer (server closed the connection unexpectedly); trying again in 0 s" in (
+        caplog.text
+    )
+    enquiry = DonationEnquiry.objects.get()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
