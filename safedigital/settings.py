@@ -159,8 +159,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's own connection pool (psycopg 3); it replaces persistent connections.
+    # Django's own connection pool (psycopg 3); it replaces persistent connections. The pool checks a connection
+    # (an empty query) before handing it out: after PostgreSQL restarts or fails over, every connection it held is
+    # dead, and each would have cost a visitor a 503 (an enquiry turned away) once the database was back.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
