@@ -11,6 +11,7 @@ import os
 import re
 import sysconfig
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -60,6 +61,38 @@ def env_json(name, default):
 
 def env_list(name, default=""):
     return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
+
+
+# The two below never repeat the URL in their message: it may hold a password, and the message ends up in logs.
+def env_database_url(name, default):
+    try:
+        return dj_database_url.parse(env_str(name, default))
+    except ValueError:  # an unknown scheme, a port that is not a number, characters not quoted
+        raise ImproperlyConfigured(
+            f"{name} must be a database URL such as postgres://user:password@host:5432/name "
+            "(special characters in the password %-quoted)."
+        ) from None
+
+
+def env_redis_url(name):
+    value = env_str(name)
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"redis", "rediss", "unix"}
+        or (parts.scheme != "unix" and not (parts.hostname and re.fullmatch(r"(/\d*)?", parts.path)))
+    ):
+        # redis-py would refuse it at the first request (a 500), or read a database that is not a number as 0.
+        raise ImproperlyConfigured(
+            f"{name} must be a URL such as redis://host:6379/0 (rediss:// with TLS; the database a number)."
+        )
+    return value
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -153,11 +186,7 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, or a SQLite file in the project folder.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-    )
-}
+DATABASES = {"default": env_database_url("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own connection pool (psycopg 3); it replaces persistent connections. The pool checks a connection
     # (an empty query) before handing it out: after PostgreSQL restarts or fails over, every connection it held is
@@ -193,7 +222,7 @@ DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -458,6 +487,11 @@ if not DEBUG:
 # not propagate to Django's "django" logger, which holds that handler, so it is named here. The reports show no
 # field of the form that failed (safedigital.error_reports): an enquiry's would name the donor.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "safedigital.error_reports.NoFormDataFilter"
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {env_str('LOG_LEVEL')!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -471,7 +505,7 @@ LOGGING = {
             "class": "django.utils.log.AdminEmailHandler",
         },
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"handlers": ["console", "mail_admins"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},

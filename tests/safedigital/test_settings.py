@@ -166,3 +166,64 @@ def test_admin_emails_are_plain_addresses_as_django_6_wants():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['ops@safedigital.example', 'oncall@safedigital.example']"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"DATABASE_URL": "postgres//safedigital:pa55word@db/safedigital"},
+            "DATABASE_URL must be a database URL such as postgres://user:password@host:5432/name",
+        ),
+        (
+            {"DATABASE_URL": "postgres://safedigital:pa55word@db:port/safedigital"},
+            "DATABASE_URL must be a database URL such as postgres://user:password@host:5432/name",
+        ),
+        ({"REDIS_URL": "cache:6379"}, "REDIS_URL must be a URL such as redis://host:6379/0"),
+        (
+            {"REDIS_URL": "redis://:pa55word@cache:6379/cache"},
+            "REDIS_URL must be a URL such as redis://host:6379/0",
+        ),
+        (
+            {"REDIS_URL": "redis://:pa55word@cache:port/0"},
+            "REDIS_URL must be a URL such as redis://host:6379/0",
+        ),
+        (
+            {"LOG_LEVEL": "verbose"},
+            "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not 'verbose'.",
+        ),
+    ],
+)
+def test_a_malformed_url_or_log_level_is_refused_at_start_without_repeating_a_password(env, message):
+    """
+    Before, a bad DATABASE_URL stopped the site with dj-database-url's words ("Scheme '://' is unknown"), which
+    name no variable; a bad REDIS_URL started it, to answer 500 to every page (or to read database 0); a bad
+    LOG_LEVEL said "Unable to configure root logger".
+    """
+    result = run_manage("check", **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "pa55word" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://127.0.0.1:6379/0",
+        "redis://:pa55word@cache:6379",
+        "rediss://cache:6380/1",
+        "unix:///run/redis.sock?db=2",
+    ],
+)
+def test_every_kind_of_redis_url_is_accepted(url):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.REDIS_URL)",
+        REDIS_URL=url,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == url
