@@ -11,7 +11,7 @@ class SafeDigitalConfig(AppConfig):
     verbose_name = "Safe Digital"
 
     def ready(self):
-        from . import lookups
+        from . import checks, lookups  # noqa: F401 (checks registers the deploy checks)
         from .cache import connect_signals
         from .roles import sync_roles_after_migrate
 

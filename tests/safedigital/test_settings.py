@@ -88,10 +88,49 @@ def test_production_settings_pass_check_deploy_with_no_warning():
         DEBUG="false",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="safedigital.example",
+        SITE_URL="https://safedigital.example",
+        FUNDRAISING_EMAILS="fundraising@safedigital.example",
     )
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "warnings"),
+    [
+        (
+            {},
+            [
+                "(safedigital.W001) SITE_URL is 'http://127.0.0.1:8000': the links in the enquiry e-mails (the "
+                "record in the admin, the privacy notice) lead there.",
+                "(safedigital.W002) FUNDRAISING_EMAILS is empty: nobody is told of a new enquiry.",
+            ],
+        ),
+        (
+            {
+                "SITE_URL": "https://www.safedigital.example",
+                "FUNDRAISING_EMAILS_COMPANY": "partners@safedigital.example",
+            },
+            [
+                "(safedigital.W001) SITE_URL is 'https://www.safedigital.example'",
+                "(safedigital.W002) FUNDRAISING_EMAILS is empty: nobody is told of a new enquiry of these kinds: "
+                "individual, foundation, government, other.",
+            ],
+        ),
+    ],
+    ids=["neither", "wrong-host-and-one-kind"],
+)
+def test_check_deploy_warns_of_e_mails_that_would_go_nowhere_or_link_nowhere(env, warnings):
+    """README's production example set neither: the team was never told of an enquiry, and links led to 127.0.0.1."""
+    result = run_manage(
+        "check", "--deploy", DEBUG="false", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="safedigital.example", **env
+    )
+
+    assert result.returncode == 0, result.stderr
+    for warning in warnings:
+        assert warning in result.stderr
+    assert "System check identified 2 issues (0 silenced)." in result.stderr
 
 
 def test_development_defaults_need_no_environment():

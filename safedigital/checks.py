@@ -1,0 +1,45 @@
+"""
+`manage.py check --deploy`: production settings that start a site which works, but not as the operator meant.
+Warnings, not errors: the site serves its pages all the same.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Warning, register
+from django.http.request import validate_host
+
+KINDS = ("individual", "foundation", "company", "government", "other")
+
+
+@register(deploy=True)
+def check_site_url(app_configs, **kwargs):
+    """The enquiry e-mails link to SITE_URL: the record in the admin (the team's), the privacy notice (the donor's)."""
+    parts = urlsplit(settings.SITE_URL)
+    if parts.scheme == "https" and parts.hostname and validate_host(parts.hostname, settings.ALLOWED_HOSTS):
+        return []
+    return [
+        Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: the links in the enquiry e-mails (the record in the admin, the "
+            "privacy notice) lead there.",
+            hint="Set SITE_URL to the site's public address, https:// and a host in ALLOWED_HOSTS "
+            "(e.g. https://safedigital.example).",
+            id="safedigital.W001",
+        )
+    ]
+
+
+@register(deploy=True)
+def check_fundraising_emails(app_configs, **kwargs):
+    """Each new enquiry is e-mailed to the fundraising team; with no address, nobody hears of it."""
+    untold = [kind for kind in KINDS if not settings.FUNDRAISING_EMAILS_BY_KIND.get(kind)]
+    if settings.FUNDRAISING_EMAILS or not untold:
+        return []
+    return [
+        Warning(
+            "FUNDRAISING_EMAILS is empty: nobody is told of a new enquiry"
+            + (f" of these kinds: {', '.join(untold)}." if len(untold) < len(KINDS) else "."),
+            hint="Set FUNDRAISING_EMAILS to the fundraising team's addresses (comma-separated).",
+            id="safedigital.W002",
+        )
+    ]
