@@ -1,0 +1,51 @@
+"""gunicorn.conf.py reads its settings from the environment, and says which one is wrong."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def gunicorn_settings(**env):
+    """The settings gunicorn takes from gunicorn.conf.py, printed without starting a server."""
+    return subprocess.run(
+        [GUNICORN, "-c", "gunicorn.conf.py", "--print-config"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_settings_come_from_the_environment():
+    result = gunicorn_settings(
+        PORT="8123",
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="4",
+        GUNICORN_TIMEOUT="45",
+        GUNICORN_MAX_REQUESTS="1000",
+    )
+
+    assert result.returncode == 0, result.stderr
+    printed = {
+        name.strip(): value.strip()
+        for name, _, value in (line.partition(" = ") for line in result.stdout.splitlines())
+    }
+    assert printed["bind"] == "['0.0.0.0:8123']"
+    assert (printed["workers"], printed["threads"], printed["timeout"]) == ("2", "4", "45")
+    assert (printed["max_requests"], printed["max_requests_jitter"]) == ("1000", "100")
+
+
+@pytest.mark.parametrize("name", ["GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS"])
+def test_a_setting_that_is_not_a_whole_number_is_named(name):
+    """Before, gunicorn printed 'Failed to read config file' and a traceback ending in int()'s ValueError."""
+    result = gunicorn_settings(**{name: "thirty"})
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == f"{name} must be a whole number, not 'thirty'."
