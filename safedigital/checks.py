@@ -9,8 +9,6 @@ from django.conf import settings
 from django.core.checks import Warning, register
 from django.http.request import validate_host
 
-KINDS = ("individual", "foundation", "company", "government", "other")
-
 
 @register(deploy=True)
 def check_site_url(app_configs, **kwargs):
@@ -25,21 +23,5 @@ def check_site_url(app_configs, **kwargs):
             hint="Set SITE_URL to the site's public address, https:// and a host in ALLOWED_HOSTS "
             "(e.g. https://safedigital.example).",
             id="safedigital.W001",
-        )
-    ]
-
-
-@register(deploy=True)
-def check_fundraising_emails(app_configs, **kwargs):
-    """Each new enquiry is e-mailed to the fundraising team; with no address, nobody hears of it."""
-    untold = [kind for kind in KINDS if not settings.FUNDRAISING_EMAILS_BY_KIND.get(kind)]
-    if settings.FUNDRAISING_EMAILS or not untold:
-        return []
-    return [
-        Warning(
-            "FUNDRAISING_EMAILS is empty: nobody is told of a new enquiry"
-            + (f" of these kinds: {', '.join(untold)}." if len(untold) < len(KINDS) else "."),
-            hint="Set FUNDRAISING_EMAILS to the fundraising team's addresses (comma-separated).",
-            id="safedigital.W002",
         )
     ]

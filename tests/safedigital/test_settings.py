@@ -104,7 +104,7 @@ def test_production_settings_pass_check_deploy_with_no_warning():
             [
                 "(safedigital.W001) SITE_URL is 'http://127.0.0.1:8000': the links in the enquiry e-mails (the "
                 "record in the admin, the privacy notice) lead there.",
-                "(safedigital.W002) FUNDRAISING_EMAILS is empty: nobody is told of a new enquiry.",
+                "(donations.W001) FUNDRAISING_EMAILS is empty: nobody is told of a new enquiry.",
             ],
         ),
         (
@@ -114,7 +114,7 @@ def test_production_settings_pass_check_deploy_with_no_warning():
             },
             [
                 "(safedigital.W001) SITE_URL is 'https://www.safedigital.example'",
-                "(safedigital.W002) FUNDRAISING_EMAILS is empty: nobody is told of a new enquiry of these kinds: "
+                "(donations.W001) FUNDRAISING_EMAILS is empty: nobody is told of a new enquiry of these kinds: "
                 "individual, foundation, government, other.",
             ],
         ),
