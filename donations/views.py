@@ -3,6 +3,7 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -143,6 +144,30 @@ class EnquiryView(FormView):
         return response
 
     def form_valid(self, form):
+        try:
+            return self.store(form)
+        except (OperationalError, InterfaceError):
+            return self.database_unavailable(form)
+
+    def database_unavailable(self, form):
+        """
+        The form again, filled in, answering 503, when the database cannot be reached: the site's 503 page
+        would lose what the donor wrote. Sending it again is safe: the form's token stores it once at most.
+        """
+        logger.exception("Database unavailable: an enquiry could not be stored; the form went back filled in")
+        form.add_error(
+            None,
+            _(
+                "We could not send your message just now, because of a problem on our side. What you wrote "
+                "is still here: please press Send again in a minute."
+            ),
+        )
+        response = self.render_to_response(self.get_context_data(form=form), status=503)
+        response["Retry-After"] = "30"
+        return response
+
+    def store(self, form):
+        """Stores the enquiry (once per form served) and queues its e-mails; then the thank-you page."""
         stamp = spam.read_stamp(form.cleaned_data["stamp"])
         if stamp.expired:
             return self.refill(form, stamp)

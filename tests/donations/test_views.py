@@ -491,7 +491,10 @@ def test_two_forms_served_separately_are_two_enquiries(client, enquiry_data):
     assert DonationEnquiry.objects.count() == 2
 
 
-def test_database_outage_answers_503_and_says_to_try_again(client, enquiry_data):
+def test_database_outage_gives_the_form_back_filled_in_to_send_again(
+    client, enquiry_data, django_capture_on_commit_callbacks
+):
+    """The site's 503 page would lose what the donor wrote: the form comes back as it was sent, saying why."""
     with mock.patch.object(
         DonationEnquiry, "save_once", side_effect=OperationalError("server closed the connection")
     ):
@@ -500,9 +503,35 @@ def test_database_outage_answers_503_and_says_to_try_again(client, enquiry_data)
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     content = response.content.decode()
-    assert "Nothing you sent was kept, so please try again in a minute." in content
+    assert re.search(
+        r'<div class="alert alert-danger error-summary"[^>]*>.*?<li>We could not send your message just now, '
+        r"because of a problem on our side\. What you wrote is still here: please press Send again in a "
+        r"minute\.</li>",
+        content,
+        re.S,
+    )
+    assert 'value="Ana María Gómez"' in content
+    assert "We fund child-safety work in the Andes and would like to talk.</textarea>" in content
+    assert f'value="{enquiry_data["stamp"]}"' in content
     assert "OperationalError" not in content
     assert mail.outbox == []
+
+    # Sent again once the database is back (twice: an impatient double click): stored once, the team told once.
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, enquiry_data)
+        response = post(client, enquiry_data)
+
+    assert response.status_code == 302
+    assert DonationEnquiry.objects.get().email == "ana@fundacion.example"
+    assert len([message for message in mail.outbox if "fundraising@safedigital.example" in message.to]) == 1
+
+
+def test_database_outage_form_is_in_the_visitors_language(client, enquiry_data):
+    with mock.patch.object(DonationEnquiry, "save_once", side_effect=OperationalError("down")):
+        response = post(client, enquiry_data, HTTP_ACCEPT_LANGUAGE="es")
+
+    assert response.status_code == 503
+    assert "No pudimos enviar su mensaje" in response.content.decode()
 
 
 def test_a_server_error_is_reported_to_the_administrators_without_the_donors_words(enquiry_data, settings):
