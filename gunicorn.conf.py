@@ -30,4 +30,7 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # Trust X-Forwarded-* only from the proxy addresses named here.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No control socket (for gunicorn's `gunicornc` tool): the project does not use it, and every instance of one user
+# shares its default path, so a second instance on a machine took it over and stopping either deleted it.
+control_socket_disable = True
 wsgi_app = "safedigital.wsgi:application"

@@ -40,6 +40,8 @@ def test_the_settings_come_from_the_environment():
     assert printed["bind"] == "['0.0.0.0:8123']"
     assert (printed["workers"], printed["threads"], printed["timeout"]) == ("2", "4", "45")
     assert (printed["max_requests"], printed["max_requests_jitter"]) == ("1000", "100")
+    # Two instances on one machine would share one control socket: the second took it over.
+    assert printed["control_socket_disable"] == "True"
 
 
 @pytest.mark.parametrize("name", ["GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS"])
