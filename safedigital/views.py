@@ -61,17 +61,26 @@ def _waiting_tasks():
 @require_GET
 def healthz(request):
     """
-    200 when the database (and the shared cache, when configured) answer; 503 naming what failed. It also says
-    how long the queued e-mails wait, which is for monitoring and does not take the server out of service.
+    200 when the database answers, 503 when it does not. The shared cache (Redis, when configured) is checked
+    and reported, but a cache that does not answer only makes the status "degraded", still 200: the pages and
+    the enquiry form work without it (rendered afresh, rate limits let through), and a load balancer taking
+    every server out of service at once for it would turn a slowdown into an outage. It also says how long the
+    queued e-mails wait, which is for monitoring and does not take the server out of service either.
     """
     checks = {"database": "ok" if _database_ok() else "failed"}
     if settings.REDIS_URL:
         checks["cache"] = "ok" if _cache_ok() else "failed"
-    healthy = all(value == "ok" for value in checks.values())
-    body = {"status": "ok" if healthy else "failed", "checks": checks}
-    if checks["database"] == "ok" and (tasks := _waiting_tasks()) is not None:
+    serving = checks["database"] == "ok"
+    if not serving:
+        status = "failed"
+    elif all(value == "ok" for value in checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
+    body = {"status": status, "checks": checks}
+    if serving and (tasks := _waiting_tasks()) is not None:
         body["tasks"] = tasks
-    return JsonResponse(body, status=200 if healthy else 503)
+    return JsonResponse(body, status=200 if serving else 503)
 
 
 @require_GET

@@ -26,13 +26,14 @@ def test_healthz_answers_503_naming_the_database_when_it_fails(client, settings)
 
 
 @pytest.mark.django_db
-def test_healthz_checks_the_shared_cache_when_one_is_configured(client, settings):
+def test_healthz_reports_a_shared_cache_that_does_not_answer_without_taking_the_server_out(client, settings):
+    """The site serves without Redis; a 503 from every server at once would turn a slowdown into an outage."""
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     with mock.patch("safedigital.views.cache.set", side_effect=ConnectionError("refused")):
         response = client.get(reverse("healthz"))
 
-    assert response.status_code == 503
-    assert response.json() == {"status": "failed", "checks": {"database": "ok", "cache": "failed"}}
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "checks": {"database": "ok", "cache": "failed"}}
 
 
 @pytest.mark.django_db
