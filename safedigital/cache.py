@@ -38,8 +38,9 @@ view:
     sound (a half-open connection) could hide. Without a subscription (it cannot be made, or it broke) a
     process reads the key at every lookup (a round trip) and tries to subscribe again every
     `RESUBSCRIBE_SECONDS`. When Redis does not answer, pages are rendered afresh and not stored: an outage
-    slows pages down but never turns them into errors. A bump that Redis does not take raises, so that an
-    edit never leaves stale pages behind.
+    slows pages down but never turns them into errors. A bump that Redis does not take raises
+    (`ChangeNotAnnounced`), which undoes the edit and gives its editor the 503 page: an edit never leaves
+    stale pages behind.
   - Without Redis (`VersionFile`): the local-memory cache belongs to one process, and gunicorn runs several,
     so the version lives in a small file shared by the processes of the machine (`PAGE_CACHE_VERSION_FILE`,
     created on first use): an 8-byte counter mapped into each process's memory. Reading it is a load from
@@ -336,13 +337,24 @@ def content_version():
         return None
 
 
+class ChangeNotAnnounced(Exception):
+    """
+    A change the page cache could not be told of (Redis, or the version file, did not take the bump). Raised
+    in the change's transaction, which it undoes; the visitor gets the 503 page, saying nothing was kept
+    (safedigital.middleware.ServiceUnavailableMiddleware).
+    """
+
+
 def content_changed(**kwargs):
     """
     Make every stored page stale (each remembers the version it was rendered at), now and again when the
-    current transaction commits. A change that cannot be announced raises: an edit must never leave
-    stale pages behind.
+    current transaction commits. A change that cannot be announced raises ChangeNotAnnounced: an edit must
+    never leave stale pages behind.
     """
-    _versions().bump()
+    try:
+        _versions().bump()
+    except CACHE_ERRORS as error:
+        raise ChangeNotAnnounced(f"The page cache could not be told of a change: {error}") from error
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _versions().bump(), robust=True)
 

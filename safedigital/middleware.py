@@ -17,8 +17,12 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-class DatabaseUnavailableMiddleware:
-    """Answers 503 with a page that says to try again when the database cannot be reached."""
+class ServiceUnavailableMiddleware:
+    """
+    Answers 503 with a page that says nothing was kept and to try again, when the database cannot be reached
+    or a change could not be announced to the page cache (then undone: safedigital.cache.ChangeNotAnnounced),
+    instead of a server error.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,8 +34,10 @@ class DatabaseUnavailableMiddleware:
         from django.db import InterfaceError, OperationalError
         from django.template.response import TemplateResponse
 
-        if isinstance(exception, OperationalError | InterfaceError):
-            logger.exception("Database unavailable while serving %s", request.path)
+        from .cache import ChangeNotAnnounced
+
+        if isinstance(exception, OperationalError | InterfaceError | ChangeNotAnnounced):
+            logger.exception("Unavailable while serving %s", request.path)
             response = TemplateResponse(request, "503.html", status=503)
             response["Retry-After"] = "30"
             return response.render()

@@ -161,7 +161,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
-    "safedigital.middleware.DatabaseUnavailableMiddleware",
+    "safedigital.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "safedigital.urls"

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from events.models import Event
+from events.models import Event, Theme
 from events.views import HomeView
 from safedigital import cache as page_cache
 from safedigital.cache import VERSION_KEY, RedisVersion, cache_public_page, content_changed, reset_local_state
@@ -480,3 +480,26 @@ def test_a_forked_process_starts_without_its_parents_pages_and_connections(clien
     os.waitpid(child, 0)
 
     assert answer == b"clean"
+
+
+def test_a_change_the_page_cache_cannot_be_told_of_is_not_kept_and_the_editor_is_told(admin_client):
+    """Saved, it would leave stale pages behind once the cache answers again; a server error would say nothing."""
+    broken = mock.Mock(**{"bump.side_effect": redis.ConnectionError("Connection refused")})
+    with mock.patch.object(page_cache, "_versions", return_value=broken):
+        response = admin_client.post(
+            reverse("admin:events_theme_add"),
+            {"name": "Safety by design", "slug": "safety-by-design", "order": 0},
+        )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Nothing you sent was kept, so please try again in a minute." in response.content.decode()
+    assert not Theme.objects.exists()
+
+    response = admin_client.post(
+        reverse("admin:events_theme_add"),
+        {"name": "Safety by design", "slug": "safety-by-design", "order": 0},
+    )
+
+    assert response.status_code == 302
+    assert Theme.objects.get().name == "Safety by design"
