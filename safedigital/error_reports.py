@@ -15,3 +15,12 @@ class NoFormDataFilter(SafeExceptionReporterFilter):
         if request is None or not self.is_active(request):
             return super().get_post_parameters(request)
         return dict.fromkeys(request.POST, self.cleansed_substitute)
+
+
+def not_unavailable(record):
+    """
+    A logging filter: leaves out the 503 answers (the database away, a change not announced), which are logged
+    once with their cause where they are made (safedigital.middleware). E-mailed, an outage would send one per
+    request, each while its visitor waits for the mail server.
+    """
+    return getattr(record, "status_code", None) != 503

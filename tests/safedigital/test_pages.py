@@ -53,6 +53,21 @@ def test_database_outage_answers_503_page(client):
     assert "Nothing you sent was kept, so please try again in a minute." in response.content.decode()
 
 
+def test_a_database_outage_is_not_e_mailed_to_the_administrators_once_per_request(client, settings):
+    """Each 503 answered while the database is away would be an e-mail, sent while the visitor waits."""
+    from unittest import mock
+
+    from django.core import mail
+    from django.db import OperationalError
+
+    settings.ADMINS = ["ops@safedigital.example"]
+    with mock.patch("events.views.HomeView.get", side_effect=OperationalError("down")):
+        for _request in range(3):
+            assert client.get(reverse("events:home")).status_code == 503
+
+    assert mail.outbox == []
+
+
 def test_security_txt_names_a_contact_and_an_expiry(client):
     response = client.get("/.well-known/security.txt")
 
