@@ -117,31 +117,36 @@ class EnquiryView(FormView):
         data["stamp"] = spam.issue_stamp(
             token=stamp.token, source_path=stamp.source_path, event_slug=stamp.event_slug, refilled=True
         )
-        form = self.get_form_class()(data=data)
-        form.add_error(
-            None,
+        return self.form_again(
+            self.get_form_class()(data=data),
             _(
                 "This form had been open for a long time, so it was not sent. "
                 "Check what you wrote and press Send again."
             ),
         )
-        return self.render_to_response(self.get_context_data(form=form))
+
+    def form_again(self, form, reason, status=200, retry_after=None):
+        """
+        The form again, with what was typed and `reason`, why it was not sent, above it: a page of the site's own
+        (its 429 or 503 page) would lose it all, and going back shows a new, empty form (the form is never
+        cached).
+        """
+        form.add_error(None, reason)
+        response = self.render_to_response(self.get_context_data(form=form), status=status)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     def rate_limited(self, form):
-        """
-        The form again, with what was typed and why it was not sent, answering 429: the site's 429 page would
-        lose it all, and going back shows a new, empty form (the form is never cached).
-        """
-        form.add_error(
-            None,
+        return self.form_again(
+            form,
             _(
                 "We have received several messages from your connection in a short time. "
                 "Please try again in a few minutes."
             ),
+            status=429,
+            retry_after=300,
         )
-        response = self.render_to_response(self.get_context_data(form=form), status=429)
-        response["Retry-After"] = "300"
-        return response
 
     def form_valid(self, form):
         try:
@@ -150,21 +155,17 @@ class EnquiryView(FormView):
             return self.database_unavailable(form)
 
     def database_unavailable(self, form):
-        """
-        The form again, filled in, answering 503, when the database cannot be reached: the site's 503 page
-        would lose what the donor wrote. Sending it again is safe: the form's token stores it once at most.
-        """
+        """The database could not be reached. Sending it again is safe: the form's token stores it once at most."""
         logger.exception("Database unavailable: an enquiry could not be stored; the form went back filled in")
-        form.add_error(
-            None,
+        return self.form_again(
+            form,
             _(
                 "We could not send your message just now, because of a problem on our side. What you wrote "
                 "is still here: please press Send again in a minute."
             ),
+            status=503,
+            retry_after=30,
         )
-        response = self.render_to_response(self.get_context_data(form=form), status=503)
-        response["Retry-After"] = "30"
-        return response
 
     def store(self, form):
         """Stores the enquiry (once per form served) and queues its e-mails; then the thank-you page."""
