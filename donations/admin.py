@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -300,11 +300,11 @@ class DonationEnquiryAdmin(admin.ModelAdmin):
     def next_action(self, enquiry):
         if enquiry.next_action_on is None:
             return "—"
+        # Written as the admin writes the dates it shows itself, so that an overdue one reads like the others.
+        day = formats.localize(enquiry.next_action_on)
         if enquiry.is_overdue:
-            return format_html(
-                '<span class="enquiry-overdue">{} ({})</span>', enquiry.next_action_on, _("overdue")
-            )
-        return enquiry.next_action_on
+            return format_html('<span class="enquiry-overdue">{} ({})</span>', day, _("overdue"))
+        return day
 
     @admin.display(description=_("event"))
     def event_page(self, enquiry):

@@ -133,11 +133,15 @@ def test_changelist_shows_the_pipeline_and_highlights_overdue_actions(client, fu
 
     response = client.get(reverse(CHANGELIST))
 
+    # Every date in the column reads the same way, overdue or not: "30 November 2026", not "2026-11-30".
     assertContains(
         response,
-        f'<td class="field-next_action"><span class="enquiry-overdue">{yesterday:%Y-%m-%d} (overdue)</span></td>',
+        f'<td class="field-next_action"><span class="enquiry-overdue">{yesterday.day} {yesterday:%B %Y} (overdue)</span></td>',
         html=True,
         count=1,
+    )
+    assertContains(
+        response, f'<td class="field-next_action">{tomorrow.day} {tomorrow:%B %Y}</td>', html=True, count=1
     )
     assertContains(response, "/static/css/donations-admin.css")
     assertContains(response, '<td class="field-status">Contacted</td>', html=True)
