@@ -1,10 +1,11 @@
 import csv
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -210,9 +211,26 @@ def status_action(status):
     return action
 
 
+class EnquiryAdminForm(forms.ModelForm):
+    """The enquiry's change form, with the rules a fundraiser's slips break."""
+
+    def clean_next_action_on(self):
+        # A day already past would be overdue the moment it is saved: a slip (last year, the wrong month). One
+        # that has since passed may stay, so that an overdue enquiry can still be saved with a note.
+        day = self.cleaned_data["next_action_on"]
+        if day is not None and "next_action_on" in self.changed_data and day < timezone.localdate():
+            raise ValidationError(
+                _("Choose today or a later day: a next action in the past would be overdue at once."),
+                code="past",
+            )
+        return day
+
+
 @admin.register(DonationEnquiry)
 class DonationEnquiryAdmin(admin.ModelAdmin):
     """The fundraisers' pipeline."""
+
+    form = EnquiryAdminForm
 
     list_display = [
         "who",

@@ -319,6 +319,49 @@ def test_marking_spam_needs_a_reason(client, fundraiser):
     assert enquiry.is_spam is False
 
 
+def test_a_next_action_is_not_set_in_the_past(client, fundraiser):
+    enquiry = DonationEnquiryFactory()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    client.force_login(fundraiser)
+
+    response = client.post(
+        change_url(enquiry), admin_form_data(enquiry, next_action_on=yesterday.isoformat())
+    )
+
+    assert response.status_code == 200
+    assertContains(
+        response,
+        '<ul class="errorlist" id="id_next_action_on_error"><li>Choose today or a later day: a next action in '
+        "the past would be overdue at once.</li></ul>",
+        html=True,
+    )
+    enquiry.refresh_from_db()
+    assert enquiry.next_action_on is None
+
+
+def test_a_next_action_today_is_kept(client, fundraiser):
+    enquiry = DonationEnquiryFactory()
+    client.force_login(fundraiser)
+
+    client.post(
+        change_url(enquiry), admin_form_data(enquiry, next_action_on=timezone.localdate().isoformat())
+    )
+
+    enquiry.refresh_from_db()
+    assert enquiry.next_action_on == timezone.localdate()
+
+
+def test_an_enquiry_whose_next_action_has_passed_is_saved_with_it(client, fundraiser):
+    last_week = timezone.localdate() - datetime.timedelta(days=7)
+    enquiry = DonationEnquiryFactory(next_action_on=last_week, status=Status.CONTACTED)
+    client.force_login(fundraiser)
+
+    client.post(change_url(enquiry), admin_form_data(enquiry, notes="Left a voicemail."))
+
+    enquiry.refresh_from_db()
+    assert (enquiry.notes, enquiry.next_action_on) == ("Left a voicemail.", last_week)
+
+
 def test_the_owner_is_chosen_among_active_staff(client, fundraiser):
     StaffUserFactory(username="olga", first_name="Olga")
     StaffUserFactory(username="gone", is_active=False)
