@@ -214,6 +214,21 @@ def status_action(status):
 class EnquiryAdminForm(forms.ModelForm):
     """The enquiry's change form, with the rules a fundraiser's slips break."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.fields.get("owner")
+        if owner is None or self.instance.owner_id is None:
+            return
+        if not owner.queryset.filter(pk=self.instance.owner_id).exists():
+            # An owner who has left (inactive, or no longer staff) is not among the choices, so the form shows
+            # nobody and saving it for any other change takes them off: say who it was, beside the field.
+            user = self.instance.owner
+            name = user.get_full_name()
+            owner.help_text = _(
+                "%(owner)s looked after this enquiry but can no longer sign in to the back office, so cannot "
+                "be chosen: choose who looks after it now, or saving leaves it with nobody."
+            ) % {"owner": f"{name} ({user.get_username()})" if name else user.get_username()}
+
     def clean_next_action_on(self):
         # A day already past would be overdue the moment it is saved: a slip (last year, the wrong month). One
         # that has since passed may stay, so that an overdue enquiry can still be saved with a note.

@@ -376,6 +376,33 @@ def test_the_owner_is_chosen_among_active_staff(client, fundraiser):
     assert "visitor" not in owners
 
 
+def test_the_form_says_who_looked_after_an_enquiry_when_they_have_left(client, fundraiser):
+    leaver = StaffUserFactory(username="sofia", first_name="Sofía", last_name="Ruiz")
+    enquiry = DonationEnquiryFactory(owner=leaver)
+    leaver.is_active = False
+    leaver.save()
+    client.force_login(fundraiser)
+
+    form = client.get(change_url(enquiry))
+
+    assertContains(
+        form,
+        '<div class="help" id="id_owner_helptext"><div>Sofía Ruiz (sofia) looked after this enquiry but can no '
+        "longer sign in to the back office, so cannot be chosen: choose who looks after it now, or saving leaves "
+        "it with nobody.</div></div>",
+        html=True,
+    )
+
+
+def test_the_form_says_nothing_of_an_owner_who_is_still_here(client, fundraiser):
+    client.force_login(fundraiser)
+
+    form = client.get(change_url(DonationEnquiryFactory(owner=fundraiser)))
+
+    assertContains(form, "The member of staff looking after this enquiry.")
+    assertNotContains(form, "can no longer sign in")
+
+
 def test_an_anonymised_enquiry_is_read_only(client, fundraiser):
     enquiry = DonationEnquiryFactory()
     enquiry.anonymise()
