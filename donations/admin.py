@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpRespons
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -221,13 +221,14 @@ class EnquiryAdminForm(forms.ModelForm):
             return
         if not owner.queryset.filter(pk=self.instance.owner_id).exists():
             # An owner who has left (inactive, or no longer staff) is not among the choices, so the form shows
-            # nobody and saving it for any other change takes them off: say who it was, beside the field.
+            # nobody and saving it for any other change takes them off: say who it was, beside the field. The
+            # admin shows a help text as HTML, so the name is escaped.
             user = self.instance.owner
             name = user.get_full_name()
             owner.help_text = _(
                 "%(owner)s looked after this enquiry but can no longer sign in to the back office, so cannot "
                 "be chosen: choose who looks after it now, or saving leaves it with nobody."
-            ) % {"owner": f"{name} ({user.get_username()})" if name else user.get_username()}
+            ) % {"owner": escape(f"{name} ({user.get_username()})" if name else user.get_username())}
 
     def clean_next_action_on(self):
         # A day already past would be overdue the moment it is saved: a slip (last year, the wrong month). One

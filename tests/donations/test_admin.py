@@ -394,6 +394,20 @@ def test_the_form_says_who_looked_after_an_enquiry_when_they_have_left(client, f
     )
 
 
+def test_the_name_of_an_owner_who_has_left_is_shown_as_text(client, fundraiser):
+    """The admin shows help texts as HTML: a name is written into one, so it must be escaped."""
+    leaver = StaffUserFactory(username="max", first_name='<img src=x onerror="alert(1)">', last_name="Ruiz")
+    enquiry = DonationEnquiryFactory(owner=leaver)
+    leaver.is_active = False
+    leaver.save()
+    client.force_login(fundraiser)
+
+    form = client.get(change_url(enquiry))
+
+    assertContains(form, "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Ruiz (max) looked after this enquiry")
+    assertNotContains(form, '<img src=x onerror="alert(1)">')
+
+
 def test_the_form_says_nothing_of_an_owner_who_is_still_here(client, fundraiser):
     client.force_login(fundraiser)
 
