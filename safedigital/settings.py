@@ -262,7 +262,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# The visitor's address as the enquiry form's rate limit reads it (PROXY_COUNT, below). Without this, axes would
+# read REMOTE_ADDR (django-ipware, which its AXES_IPWARE_* settings are for, is not installed): behind a proxy,
+# every visitor's failures would count against one address, and anyone could lock any staff member out.
+AXES_CLIENT_IP_CALLABLE = "safedigital.ratelimit.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -394,7 +397,7 @@ SECURITY_CONTACT = env_str("SECURITY_CONTACT", "mailto:security@safedigital.exam
 # shares one count. A limited request gets the friendly 429 page. The client address honours PROXY_COUNT.
 # django_ratelimit is deliberately not in INSTALLED_APPS: its system check rejects the local-memory cache used
 # in development and warns about Django's own Redis backend, whose increment is atomic all the same.
-# How many reverse proxies in front of the app servers add to X-Forwarded-For (also read by axes, above).
+# How many reverse proxies in front of the app servers add to X-Forwarded-For (axes reads it too, above).
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "safedigital.ratelimit.too_many_requests"

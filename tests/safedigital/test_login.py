@@ -71,3 +71,30 @@ def test_admin_address_is_configurable():
     )
 
     assert result.stdout.strip() == "/back-office-7f3/"
+
+
+def test_behind_a_proxy_the_lock_out_is_of_the_visitors_address_not_the_proxys(client, editor, settings):
+    """
+    With PROXY_COUNT set, axes counts failures under the visitor's address (as the enquiry form's rate limit does):
+    counted under the proxy's, five failures from anyone on the internet locked the user out for every visitor.
+    """
+    settings.PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def attempt_from(visitor, password):
+        return client.post(
+            reverse("admin:login"),
+            {"username": "editor", "password": password, "next": reverse("admin:index")},
+            HTTP_X_FORWARDED_FOR=visitor,
+            **proxy,
+        )
+
+    for _ in range(5):
+        attempt_from("203.0.113.66", "wrong")
+    locked = attempt_from("203.0.113.66", "right-password-123")
+    editor_elsewhere = attempt_from("198.51.100.7", "right-password-123")
+
+    assert locked.status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.66"]
+    assert editor_elsewhere.status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)
