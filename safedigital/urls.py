@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from . import views
+from .admin import view_on_site
 
 admin.site.site_header = _("Safe Digital back office")
 admin.site.site_title = _("Safe Digital")
@@ -14,6 +15,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("language/<str:language>/", views.choose_language, name="choose-language"),
+    path(
+        f"{settings.ADMIN_URL}r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view-on-site",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("donations.urls")),
     path("", include("events.urls")),

@@ -5,9 +5,11 @@ permissions, change what a group may do, raise their own rights or take over a s
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from safedigital.roles import ADMINISTRATORS, EDITORS, FUNDRAISING, sync_roles
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +166,30 @@ def test_superuser_still_grants_superuser_status_and_permissions(client, boss, e
     editor.refresh_from_db()
     assert editor.is_superuser is True
     assert editor.user_permissions.count() == len(donor_data_permissions())
+
+
+@pytest.mark.parametrize(
+    ("role", "redirected"), [(EDITORS, True), (FUNDRAISING, False), (ADMINISTRATORS, False)]
+)
+def test_view_on_site_leads_only_staff_who_may_view_the_object_to_its_page(
+    client, django_user_model, role, redirected
+):
+    """Django's own "view on site" sent any staff member to any object's page: a fundraiser learnt a draft's address."""
+    draft = factories.EventFactory(draft=True, title="Embargoed summit", slug="embargoed-summit-2026")
+    user = django_user_model.objects.create_user("someone", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+
+    response = client.get(
+        reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(draft).pk, draft.pk])
+    )
+
+    if redirected:
+        assert (response.status_code, response["Location"]) == (
+            302,
+            "http://testserver/events/embargoed-summit-2026/",
+        )
+    else:
+        assert response.status_code == 404
+        assert "embargoed" not in response.content.decode()
+        assert "Location" not in response
