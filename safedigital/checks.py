@@ -25,3 +25,22 @@ def check_site_url(app_configs, **kwargs):
             id="safedigital.W001",
         )
     ]
+
+
+@register(deploy=True)
+def check_proxy_count(app_configs, **kwargs):
+    """
+    SECURE_PROXY_SSL_HEADER says a proxy is in front; with PROXY_COUNT at 0 every request seems to come from it: the
+    login lock-outs and the enquiry form's rate limit would count all visitors as one.
+    """
+    if settings.SECURE_PROXY_SSL_HEADER is None or settings.PROXY_COUNT:
+        return []
+    return [
+        Warning(
+            "PROXY_COUNT is 0 while SECURE_PROXY_SSL_HEADER says a proxy is in front: every visitor would have the "
+            "proxy's address, so five failed logins from anyone would lock a staff member out for everyone, and "
+            "the enquiry form's rate limit would count all visitors as one.",
+            hint="Set PROXY_COUNT to the number of proxies in front that add to X-Forwarded-For (usually 1).",
+            id="safedigital.W002",
+        )
+    ]

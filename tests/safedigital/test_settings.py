@@ -266,3 +266,24 @@ def test_every_kind_of_redis_url_is_accepted(url):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == url
+
+
+@pytest.mark.parametrize(("proxy_count", "warned"), [("0", True), ("1", False)])
+def test_check_deploy_warns_of_a_proxy_whose_address_would_be_every_visitors(proxy_count, warned):
+    """Behind a proxy with PROXY_COUNT=0, five failed logins from anyone locked a staff member out for everyone."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="safedigital.example",
+        SITE_URL="https://safedigital.example",
+        FUNDRAISING_EMAILS="fundraising@safedigital.example",
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        PROXY_COUNT=proxy_count,
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, result.stderr
+    assert ("(safedigital.W002) PROXY_COUNT is 0" in output) == warned
+    assert ("System check identified no issues" in output) != warned
