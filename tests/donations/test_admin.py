@@ -404,7 +404,9 @@ def test_the_name_of_an_owner_who_has_left_is_shown_as_text(client, fundraiser):
 
     form = client.get(change_url(enquiry))
 
-    assertContains(form, "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Ruiz (max) looked after this enquiry")
+    assertContains(
+        form, "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Ruiz (max) looked after this enquiry"
+    )
     assertNotContains(form, '<img src=x onerror="alert(1)">')
 
 
