@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -211,24 +212,37 @@ def status_action(status):
     return action
 
 
+def staff_name(user):
+    """ "Sofía Ruiz (sofia)", or the user name alone when the account has no name."""
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class EnquiryAdminForm(forms.ModelForm):
     """The enquiry's change form, with the rules a fundraiser's slips break."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         owner = self.fields.get("owner")
-        if owner is None or self.instance.owner_id is None:
+        if owner is None:
+            return
+        # Only staff who may open the enquiries, by name: one given to an editor would be given to nobody.
+        owner.queryset = owner.queryset.filter(
+            pk__in=get_user_model().objects.with_perm(
+                "donations.view_donationenquiry", backend="django.contrib.auth.backends.ModelBackend"
+            )
+        )
+        owner.label_from_instance = staff_name
+        if self.instance.owner_id is None:
             return
         if not owner.queryset.filter(pk=self.instance.owner_id).exists():
-            # An owner who has left (inactive, or no longer staff) is not among the choices, so the form shows
-            # nobody and saving it for any other change takes them off: say who it was, beside the field. The
-            # admin shows a help text as HTML, so the name is escaped.
-            user = self.instance.owner
-            name = user.get_full_name()
+            # An owner who has left (inactive, no longer staff, or no longer with the enquiries) is not among the
+            # choices, so the form shows nobody and saving it for any other change takes them off: say who it
+            # was, beside the field. The admin shows a help text as HTML, so the name is escaped.
             owner.help_text = _(
-                "%(owner)s looked after this enquiry but can no longer sign in to the back office, so cannot "
-                "be chosen: choose who looks after it now, or saving leaves it with nobody."
-            ) % {"owner": escape(f"{name} ({user.get_username()})" if name else user.get_username())}
+                "%(owner)s looked after this enquiry but can no longer work on the enquiries, so cannot be "
+                "chosen: choose who looks after it now, or saving leaves it with nobody."
+            ) % {"owner": escape(staff_name(self.instance.owner))}
 
     def clean_next_action_on(self):
         # A day already past would be overdue the moment it is saved: a slip (last year, the wrong month). One

@@ -363,17 +363,16 @@ def test_an_enquiry_whose_next_action_has_passed_is_saved_with_it(client, fundra
 
 
 def test_the_owner_is_chosen_among_active_staff(client, fundraiser):
-    StaffUserFactory(username="olga", first_name="Olga")
-    StaffUserFactory(username="gone", is_active=False)
-    StaffUserFactory(username="visitor", is_staff=False)
+    grant(StaffUserFactory(username="olga", first_name="Olga", last_name="Paz"), "view_donationenquiry")
+    grant(StaffUserFactory(username="gone", is_active=False), "view_donationenquiry")
+    grant(StaffUserFactory(username="visitor", is_staff=False), "view_donationenquiry")
     client.force_login(fundraiser)
 
     form = client.get(change_url(DonationEnquiryFactory()))
 
     owners = [label for _value, label in form.context["adminform"].form.fields["owner"].choices]
-    assert "olga" in owners
-    assert "gone" not in owners
-    assert "visitor" not in owners
+    assert "Olga Paz (olga)" in owners
+    assert not [label for label in owners if "gone" in label or "visitor" in label]
 
 
 def test_the_form_says_who_looked_after_an_enquiry_when_they_have_left(client, fundraiser):
@@ -388,8 +387,8 @@ def test_the_form_says_who_looked_after_an_enquiry_when_they_have_left(client, f
     assertContains(
         form,
         '<div class="help" id="id_owner_helptext"><div>Sofía Ruiz (sofia) looked after this enquiry but can no '
-        "longer sign in to the back office, so cannot be chosen: choose who looks after it now, or saving leaves "
-        "it with nobody.</div></div>",
+        "longer work on the enquiries, so cannot be chosen: choose who looks after it now, or saving leaves it "
+        "with nobody.</div></div>",
         html=True,
     )
 
@@ -410,13 +409,34 @@ def test_the_name_of_an_owner_who_has_left_is_shown_as_text(client, fundraiser):
     assertNotContains(form, '<img src=x onerror="alert(1)">')
 
 
+def test_only_staff_who_may_open_the_enquiries_are_offered_as_owners_by_name(client, fundraiser):
+    """An enquiry given to an editor, who cannot open the enquiries, would be given to nobody."""
+    colleague = grant(
+        StaffUserFactory(username="lucia", first_name="Lucía", last_name="Vega"), "view_donationenquiry"
+    )
+    editor = StaffUserFactory(username="eddie")
+    enquiry = DonationEnquiryFactory(owner=editor)
+    client.force_login(fundraiser)
+
+    form = client.get(change_url(enquiry))
+
+    assertContains(form, f'<option value="{colleague.pk}">Lucía Vega (lucia)</option>', html=True)
+    assertContains(
+        form, f'<option value="{fundraiser.pk}">{fundraiser.get_full_name()} (fundraiser)</option>', html=True
+    )
+    assertNotContains(form, f'<option value="{editor.pk}"')
+    assertContains(
+        form, f"{editor.get_full_name()} (eddie) looked after this enquiry but can no longer work on"
+    )
+
+
 def test_the_form_says_nothing_of_an_owner_who_is_still_here(client, fundraiser):
     client.force_login(fundraiser)
 
     form = client.get(change_url(DonationEnquiryFactory(owner=fundraiser)))
 
     assertContains(form, "The member of staff looking after this enquiry.")
-    assertNotContains(form, "can no longer sign in")
+    assertNotContains(form, "can no longer work on the enquiries")
 
 
 def test_an_anonymised_enquiry_is_read_only(client, fundraiser):
