@@ -113,22 +113,31 @@ class EventQuerySet(models.QuerySet):
         )
 
     def with_programme(self):
-        """Everything a highlights page shows, loaded in a fixed number of queries whatever the event's size."""
-        return self.select_related("parent").prefetch_related(
-            "pillars",
-            models.Prefetch("partners", queryset=EventPartner.objects.select_related("organisation")),
-            models.Prefetch("figures", queryset=HeadlineFigure.objects.filter(hidden=False)),
-            models.Prefetch(
-                "sessions",
-                queryset=Session.objects.prefetch_related(
-                    models.Prefetch(
-                        "participations",
-                        queryset=Participation.objects.select_related("speaker__organisation"),
-                    )
+        """
+        Everything a highlights page shows, loaded in a fixed number of queries whatever the event's size;
+        whether public satellite events fed into it is known with the event, so that only a page that lists
+        them asks for them (Event.public_satellites).
+        """
+        satellites = Event.objects.published().filter(parent=models.OuterRef("pk"))
+        return (
+            self.select_related("parent")
+            .annotate(has_public_satellites=models.Exists(satellites))
+            .prefetch_related(
+                "pillars",
+                models.Prefetch("partners", queryset=EventPartner.objects.select_related("organisation")),
+                models.Prefetch("figures", queryset=HeadlineFigure.objects.filter(hidden=False)),
+                models.Prefetch(
+                    "sessions",
+                    queryset=Session.objects.prefetch_related(
+                        models.Prefetch(
+                            "participations",
+                            queryset=Participation.objects.select_related("speaker__organisation"),
+                        )
+                    ),
                 ),
-            ),
-            "videos",
-            "resources",
+                "videos",
+                "resources",
+            )
         )
 
 
@@ -287,6 +296,12 @@ class Event(RenditionsMixin, TimeStampedModel):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    def public_satellites(self):
+        """The public events that fed into this one (its satellite events), the earliest first."""
+        if getattr(self, "has_public_satellites", True) is False:  # known already (with_programme): none
+            return []
+        return list(self.children.published().order_by("start_date", "pk"))
 
     @property
     def public_parent(self):

@@ -171,6 +171,7 @@ class EventDetailView(DetailView):
         context["interviews"] = [video for video in event.videos.all() if video.kind == video.Kind.INTERVIEW]
         context["galleries"] = galleries
         context["public_parent"] = event.public_parent
+        context["satellites"] = event.public_satellites()
         context["pledges"] = by_country_name(pledges)
         context["parent_pledges"] = by_country_name(parent_pledges)
         context["is_preview"] = not event.is_public

@@ -101,7 +101,13 @@ def test_demo_command_builds_the_bogota_event(client, settings):
     assert (conference.city, conference.country.code) == ("", "")
     # Where each was held: Bogotá for the satellite event; the seed does not say for the conference.
     assert (event.time_zone, conference.time_zone) == ("America/Bogota", "UTC")
-    assert "Bogotá" not in client.get(conference.get_absolute_url()).content.decode()
+    conference_page = client.get(conference.get_absolute_url()).content.decode()
+    start = conference_page.index('<header class="hero')
+    hero = conference_page[start : conference_page.index("</header>", start)]
+    assert "Bogotá" not in hero
+    # Its page leads to the satellite event, which was held in Bogotá.
+    assert f'<a href="{event.get_absolute_url()}">{event.title}</a>' in conference_page
+    assert "6 November 2024</time>, Bogotá)" in conference_page
 
 
 def test_demo_placeholders_say_so_where_the_public_sees_them(client, settings):

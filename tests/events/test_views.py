@@ -3,8 +3,11 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from events.models import CountryPledge, EventPartner, HeadlineFigure, Speaker
 from tests.factories import (
@@ -531,3 +534,40 @@ def test_a_programme_across_a_change_of_clocks_gives_each_days_offset(client):
     assert "local time (UTC" not in content
     spanish = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "cada una con su diferencia respecto de UTC: los relojes cambian durante el evento." in spanish
+
+
+def test_an_event_lists_the_public_satellite_events_that_fed_into_it(client):
+    """The satellite's page says what it was part of; the larger event's page leads back to it."""
+    conference = EventFactory(title="Global Ministerial Conference")
+    satellite = EventFactory(
+        title="Safe Digital Futures for Children",
+        parent=conference,
+        start_date=datetime.date(2024, 11, 6),
+        end_date=datetime.date(2024, 11, 6),
+        city="Bogotá",
+    )
+    EventFactory(title="A satellite still being written", parent=conference, status="draft")
+
+    content = client.get(conference.get_absolute_url()).content.decode()
+
+    assertInHTML(
+        '<section class="section satellites" aria-labelledby="satellites-heading"><div class="container">'
+        '<h2 id="satellites-heading">Satellite events</h2><ul><li>'
+        f'<a href="{satellite.get_absolute_url()}">Safe Digital Futures for Children</a> '
+        '<span class="small">(<time datetime="2024-11-06">6 November 2024</time>, Bogotá)</span>'
+        "</li></ul></div></section>",
+        content,
+    )
+    assert "A satellite still being written" not in content
+
+
+def test_an_event_without_public_satellites_asks_for_none(client):
+    event = EventFactory()
+    EventFactory(parent=event, status="draft")
+
+    client.get(event.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(event.get_absolute_url()).content.decode()
+
+    assert "Satellite events" not in content
+    assert not [query for query in queries if 'WHERE "events_event"."parent_id"' in query["sql"]]
