@@ -58,7 +58,7 @@ def test_dry_run_says_what_it_would_do_and_changes_nothing(enquiries):
     output = run("--dry-run")
 
     assert output == (
-        "Dry run: would delete 1 suspected spam enquiries unchanged for 30 days.\n"
+        "Dry run: would delete 1 suspected spam enquiry unchanged for 30 days.\n"
         "Dry run: would anonymise 2 declined or closed enquiries unchanged for 730 days.\n"
     )
     assert DonationEnquiry.objects.count() == 8
@@ -69,7 +69,7 @@ def test_deletes_old_spam_and_anonymises_old_ended_enquiries(enquiries):
     output = run()
 
     assert output == (
-        "Deleted 1 suspected spam enquiries unchanged for 30 days.\n"
+        "Deleted 1 suspected spam enquiry unchanged for 30 days.\n"
         "Anonymised 2 declined or closed enquiries unchanged for 730 days.\n"
     )
     assert not DonationEnquiry.objects.filter(pk=enquiries["old spam"].pk).exists()
@@ -99,6 +99,16 @@ def test_running_again_changes_nothing(enquiries):
         "Anonymised 0 declined or closed enquiries unchanged for 730 days.\n"
     )
     assert DonationEnquiry.objects.count() == 7
+
+
+def test_one_day_is_said_as_one(enquiries, settings):
+    settings.DONATION_SPAM_RETENTION_DAYS = 1
+    settings.DONATION_RETENTION_DAYS = 1
+
+    output = run("--dry-run")
+
+    assert "unchanged for 1 day.\n" in output
+    assert "days" not in output
 
 
 def test_periods_come_from_the_settings(enquiries, settings):
