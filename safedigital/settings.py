@@ -237,6 +237,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Only staff sign in (a visitor's language is a cookie of its own). A back office that holds donors' data signs
+# them out after a working day, not after Django's two weeks: a laptop left signed in, or a session cookie
+# taken, opens it for hours, not for a fortnight.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 60 * 60)
 # Whole-page cache for anonymous visitors, in seconds; 0 switches it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # How many stored pages each process also keeps in its own memory, answered without asking the cache (Redis).

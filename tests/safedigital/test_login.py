@@ -16,6 +16,14 @@ def attempt(client, password):
     )
 
 
+def test_a_staff_session_lasts_a_working_day(client, editor):
+    response = attempt(client, "right-password-123")
+
+    assert response.status_code == 302
+    assert response.cookies["sessionid"]["max-age"] == 10 * 60 * 60
+    assert client.session.get_expiry_age() == 10 * 60 * 60
+
+
 def test_five_failures_lock_the_login_with_a_clear_message(client, editor):
     for _ in range(4):
         response = attempt(client, "wrong")
