@@ -48,7 +48,7 @@ def test_fundraiser_moves_the_enquiry_on_and_exports_the_filtered_list(page, sit
 
     expect(page.locator("#id_name")).to_have_value(DONOR["name"])
     page.get_by_label("Status:", exact=True).select_option(label="Contacted")
-    page.get_by_label("Owner").select_option(label="fundraiser")
+    page.get_by_label("Owner").select_option(label="Fundraiser (fundraiser)")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
     settled(page)
