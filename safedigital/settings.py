@@ -490,9 +490,10 @@ if not DEBUG:
         header, _sep, value = env_str("SECURE_PROXY_SSL_HEADER").partition(",")
         SECURE_PROXY_SSL_HEADER = (header.strip(), value.strip() or "https")
 
-# Server errors (a 500, a 503) are e-mailed to ADMIN_EMAILS, as with Django's own logging: django.request does
-# not propagate to Django's "django" logger, which holds that handler, so it is named here. The reports show no
-# field of the form that failed (safedigital.error_reports): an enquiry's would name the donor.
+# Server errors (a 500) are e-mailed to ADMIN_EMAILS, as with Django's own logging: django.request does not
+# propagate to Django's "django" logger, which holds that handler, so it is named here. The reports show no field
+# of the form that failed (safedigital.error_reports): an enquiry's would name the donor. The 503s of an outage
+# are left out (one e-mail per request); ServiceUnavailableMiddleware logs each with its cause.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "safedigital.error_reports.NoFormDataFilter"
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
