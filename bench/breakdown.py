@@ -27,6 +27,7 @@ from bench.run import PAGES, build_data  # noqa: E402
 from bench.server import (  # noqa: E402
     bench_database_url,
     fresh_workdir,
+    in_process_client,
     python_loop_seconds,
     server_environment,
     setup_django,
@@ -91,7 +92,6 @@ def main():
 
     from django.db import connection
     from django.template.response import SimpleTemplateResponse
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import resolve
 
@@ -106,7 +106,7 @@ def main():
             timings.wrap(view_class, name, name)
     timings.wrap(SimpleTemplateResponse, "render", "template")
 
-    client = Client(HTTP_HOST="127.0.0.1", headers={"X-Forwarded-Proto": "https"})
+    client = in_process_client()
     for _ in range(5):
         response = client.get(path)
         if response.status_code != 200:

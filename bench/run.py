@@ -47,6 +47,7 @@ from bench.server import (  # noqa: E402
     database_server_pids,
     fresh_workdir,
     gunicorn,
+    in_process_client,
     python_loop_seconds,
     server_environment,
     server_pids,
@@ -115,10 +116,9 @@ def build_data():
 def measure_in_process(pages):
     """SQL queries (cache off; cache on, second view) and HTML bytes of each page, through Django's client."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    client = Client(HTTP_HOST="127.0.0.1", headers={"X-Forwarded-Proto": "https"})
+    client = in_process_client()
     measured = {}
     for name, path in pages.items():
         # Each count is read at once: the next request clears the connection's query log.

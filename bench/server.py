@@ -321,6 +321,13 @@ def gunicorn(environment, workers, log_path):
         server.stop()
 
 
+def in_process_client():
+    """Django's test client as the servers are asked: on their host name, behind the TLS proxy they expect."""
+    from django.test import Client
+
+    return Client(HTTP_HOST="127.0.0.1", headers={"X-Forwarded-Proto": "https"})
+
+
 def setup_django(environment):
     """Configure this process like the servers, so it can build the data and count queries."""
     os.environ.update(environment)
