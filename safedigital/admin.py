@@ -1,10 +1,16 @@
 """
 Staff accounts and roles in the admin. Administrators manage staff (accounts, role groups, lock-outs), but
 only a superuser makes superusers, grants single permissions or changes what a group may do, and nobody
-who is not a superuser raises their own rights or takes over a superuser's account. Also the admin's "View on
-site" for those who may view the object, and what every app's inlines share.
+who is not a superuser raises their own rights or takes over a superuser's account. Whoever gives an account
+access to donors' data, or sets the password of an account that has it, is named to the fundraising team in
+an e-mail. Also the admin's "View on site" for those who may view the object, and what every app's inlines
+share.
 """
 
+import logging
+from functools import partial
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -12,11 +18,19 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .roles import ROLE_APPS
+from .roles import ROLE_APPS, reads_donor_data
 from .widgets import Select
+
+logger = logging.getLogger(__name__)
 
 
 class SelectsWrittenInPython:
@@ -53,6 +67,44 @@ def view_on_site(request, content_type_id, object_id):
     return shortcut(request, content_type_id, object_id)
 
 
+def tell_fundraising_of_donor_data_access(actor, user, password_set):
+    """
+    E-mails the fundraising team (FUNDRAISING_EMAILS), once the change is committed, that `actor` gave `user`
+    access to donors' data or set the password of an account that has it. A mail server that fails is logged;
+    the change stands.
+    """
+    if not settings.FUNDRAISING_EMAILS:
+        logger.warning("Access to donors' data changed, and FUNDRAISING_EMAILS is empty: nobody was told.")
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        if password_set:
+            subject = _("%(actor)s set the password of %(user)s, who can read donors' enquiries")
+        else:
+            subject = _("%(actor)s gave %(user)s access to donors' enquiries")
+        subject = subject % {"actor": actor.get_username(), "user": user.get_username()}
+        body = render_to_string(
+            "admin/auth/user/donor_data_access_email.txt",
+            {
+                "actor": actor,
+                "user": user,
+                "password_set": password_set,
+                "when": timezone.localtime(),
+                "user_url": settings.SITE_URL + reverse("admin:auth_user_change", args=[user.pk]),
+                "history_url": settings.SITE_URL + reverse("admin:auth_user_history", args=[user.pk]),
+            },
+        )
+    transaction.on_commit(
+        partial(send_fundraising_notice, f"[{settings.SITE_NAME}] {subject}", body), robust=True
+    )
+
+
+def send_fundraising_notice(subject, body):
+    try:
+        send_mail(subject, body, None, settings.FUNDRAISING_EMAILS)
+    except Exception:
+        logger.exception("The e-mail telling the fundraising team of a change of access could not be sent.")
+
+
 admin.site.unregister(User)
 admin.site.unregister(Group)
 
@@ -87,6 +139,29 @@ class StaffUserAdmin(UserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False  # setting a superuser's password would be taking over the account
         return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        obj.read_donor_data_before = change and reads_donor_data(obj.pk)  # as stored, before this change
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """
+        An Administrator may give any other account the Fundraising role, so may make one for themselves: the
+        fundraising team, who answer for donors' data, are told who gave whom access to it.
+        """
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if not user.read_donor_data_before and reads_donor_data(user.pk):
+            tell_fundraising_of_donor_data_access(request.user, user, password_set=False)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting the password of an account that reads donors' data is signing in as it: the team is told."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            if user.pk != request.user.pk and reads_donor_data(user.pk):
+                tell_fundraising_of_donor_data_access(request.user, user, password_set=True)
+        return response
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:

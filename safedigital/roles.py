@@ -40,3 +40,24 @@ def sync_roles_after_migrate(sender, using="default", apps=global_apps, **kwargs
     if sender.name != list(global_apps.get_app_configs())[-1].name:
         return
     sync_roles(using=using)
+
+
+def reads_donor_data(user_pk):
+    """
+    Whether the account, as stored, may read donation enquiries: a superuser, or through its groups or its own
+    permissions (Fundraising, or anything a superuser granted by hand).
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    enquiries = {"content_type__app_label": "donations", "codename": "view_donationenquiry"}
+    return (
+        get_user_model()
+        .objects.filter(pk=user_pk)
+        .filter(
+            Q(is_superuser=True)
+            | Q(**{f"groups__permissions__{key}": value for key, value in enquiries.items()})
+            | Q(**{f"user_permissions__{key}": value for key, value in enquiries.items()})
+        )
+        .exists()
+    )

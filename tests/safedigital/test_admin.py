@@ -1,7 +1,12 @@
 """
 Staff accounts in the admin: Administrators manage staff, but cannot make anyone a superuser, grant single
-permissions, change what a group may do, raise their own rights or take over a superuser's account.
+permissions, change what a group may do, raise their own rights or take over a superuser's account; the
+fundraising team is told whenever an account is given access to donors' data or such an account's password is set.
 """
+
+import logging
+import smtplib
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -193,3 +198,114 @@ def test_view_on_site_leads_only_staff_who_may_view_the_object_to_its_page(
         assert response.status_code == 404
         assert "embargoed" not in response.content.decode()
         assert "Location" not in response
+
+
+@pytest.fixture
+def fundraising_team(settings):
+    settings.FUNDRAISING_EMAILS = ["team@example.org"]
+    settings.SITE_URL = "https://safedigital.example"
+
+
+@pytest.fixture
+def fundraiser(django_user_model):
+    user = django_user_model.objects.create_user("fran", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=FUNDRAISING))
+    return user
+
+
+def test_the_fundraising_team_is_told_who_gave_an_account_access_to_donors_data(
+    client, administrator, editor, fundraising_team, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(administrator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change_user(client, editor, groups=[Group.objects.get(name=FUNDRAISING).pk])
+
+    assert response.status_code == 302
+    assert [(message.to, message.subject) for message in mailoutbox] == [
+        (["team@example.org"], "[Safe Digital] ada gave eddie access to donors' enquiries")
+    ]
+    body = mailoutbox[0].body
+    assert "ada gave the account eddie access to donors' enquiries (the Fundraising role, or more)." in body
+    assert f"https://safedigital.example/admin/auth/user/{editor.pk}/change/" in body
+    assert f"https://safedigital.example/admin/auth/user/{editor.pk}/history/" in body
+
+
+def test_a_superuser_granting_the_permission_by_hand_is_named_too(
+    client, boss, editor, fundraising_team, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(boss)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_user(client, editor, user_permissions=donor_data_permissions())
+
+    assert [message.subject for message in mailoutbox] == [
+        "[Safe Digital] boss gave eddie access to donors' enquiries"
+    ]
+
+
+def test_changes_that_give_no_new_access_to_donors_data_send_nothing(
+    client,
+    administrator,
+    editor,
+    fundraiser,
+    fundraising_team,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(administrator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        renamed = change_user(client, fundraiser, first_name="Francesca")
+        made_administrator = change_user(client, editor, groups=[Group.objects.get(name=ADMINISTRATORS).pk])
+        password = client.post(
+            reverse("admin:auth_user_password_change", args=[editor.pk]),
+            {"password1": "a-new-password-for-eddie", "password2": "a-new-password-for-eddie"},
+        )
+
+    assert (renamed.status_code, made_administrator.status_code, password.status_code) == (302, 302, 302)
+    assert mailoutbox == []
+
+
+def test_the_fundraising_team_is_told_when_someone_sets_a_fundraisers_password(
+    client, administrator, fundraiser, fundraising_team, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(administrator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(
+            reverse("admin:auth_user_password_change", args=[fundraiser.pk]),
+            {"password1": "short", "password2": "short"},
+        )
+        response = client.post(
+            reverse("admin:auth_user_password_change", args=[fundraiser.pk]),
+            {"password1": "a-new-password-for-fran", "password2": "a-new-password-for-fran"},
+        )
+
+    assert (refused.status_code, response.status_code) == (200, 302)
+    assert [message.subject for message in mailoutbox] == [
+        "[Safe Digital] ada set the password of fran, who can read donors' enquiries"
+    ]
+    assert "Whoever knows that password can now sign in as fran." in mailoutbox[0].body
+
+
+def test_a_mail_server_that_fails_does_not_undo_the_change(
+    client, administrator, editor, fundraising_team, django_capture_on_commit_callbacks, caplog
+):
+    client.force_login(administrator)
+
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+        ),
+        caplog.at_level(logging.ERROR, logger="safedigital.admin"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = change_user(client, editor, groups=[Group.objects.get(name=FUNDRAISING).pk])
+
+    assert response.status_code == 302
+    assert list(editor.groups.values_list("name", flat=True)) == [FUNDRAISING]
+    assert [record.getMessage() for record in caplog.records] == [
+        "The e-mail telling the fundraising team of a change of access could not be sent."
+    ]
