@@ -136,3 +136,23 @@ def test_editor_builds_previews_and_publishes_an_event_a_visitor_then_reads(new_
     assert "wanjiru" not in visitor.content().lower()
     # And the admin's scripts ran without an error, under the site's content policy.
     assert errors == []
+
+
+def test_add_another_puts_the_new_rows_first_field_under_the_keyboard(new_context, site, editor, demo_event):
+    page = new_context().new_page()
+    log_in(page, site, "editor")
+    session = demo_event.sessions.first()
+
+    page.goto(site.url + "/admin/events/event/add/")
+    page.get_by_role("button", name="Add another Session").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_sessions-0-order")).to_be_focused()  # the row's first column
+
+    # And in a session's participants, below the rows already there.
+    page.goto(site.url + f"/admin/events/session/{session.pk}/change/")
+    rows = page.locator(".dynamic-participations")
+    before = rows.count()
+    page.get_by_role("button", name="Add another Participant").focus()
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(before + 1)
+    expect(page.locator(f"#id_participations-{before}-order")).to_be_focused()
