@@ -217,7 +217,9 @@ class MediaMention(TimeStampedModel):
         return f"{coverage_url(self.event)}#mention-{self.pk}"
 
     def clean(self):
-        if not self.headline.strip():
+        # An empty headline is the field's own check ("This field is required." in a form); saying it here too gave
+        # the editor two messages for one problem. What the field lets through is a headline of spaces alone.
+        if self.headline and not self.headline.strip():
             raise ValidationError({"headline": _("A mention needs its headline.")})
 
     def validate_constraints(self, exclude=None):

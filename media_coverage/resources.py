@@ -136,6 +136,16 @@ class TextWidget(widgets.Widget):
         return force_str(value if value is not None else "").strip()
 
 
+class HeadlineWidget(TextWidget):
+    """A headline, which every row must give: said in plain words, not as the model's "cannot be blank"."""
+
+    def clean(self, value, row=None, **kwargs):
+        headline = super().clean(value, row, **kwargs)
+        if not headline:
+            raise ValueError(_("A mention needs its headline."))
+        return headline
+
+
 class OutletWidget(widgets.ForeignKeyWidget):
     """An outlet matched by name, ignoring case, or created from the row's name, medium and country."""
 
@@ -295,7 +305,7 @@ class MediaMentionResource(resources.ModelResource):
     """The columns of the CSV file; the event comes from the import form, not from the file."""
 
     outlet = Field(attribute="outlet", column_name="outlet", widget=OutletWidget())
-    headline = Field(attribute="headline", column_name="headline", widget=TextWidget())
+    headline = Field(attribute="headline", column_name="headline", widget=HeadlineWidget())
     link = Field(attribute="link", column_name="link", widget=TextWidget())
     date = Field(attribute="date", column_name="date", widget=DayWidget())
     medium = Field(attribute="outlet__medium", column_name="medium", readonly=True)

@@ -332,6 +332,17 @@ def test_the_mention_form_says_beside_the_field_that_a_mention_is_already_stored
     assert list(MediaMention.objects.all()) == [stored]
 
 
+def test_the_mention_form_says_once_that_a_headline_is_missing(admin_client):
+    outlet = OutletFactory(name="Semana")
+    form = {"event": EventFactory().pk, "outlet": outlet.pk, "headline": "  ", "kind": "news_report"}
+
+    response = admin_client.post(reverse("admin:media_coverage_mediamention_add"), form)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"headline": ["This field is required."]}
+    assert not MediaMention.objects.exists()
+
+
 def test_the_outlet_autocomplete_lists_every_outlet_once_by_name(admin_client):
     # Made in the reverse order of their names, more than the autocomplete's page of 20.
     names = [f"Outlet {letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXY"]

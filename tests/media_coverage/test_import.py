@@ -178,6 +178,22 @@ Radio Nueva,New outlet without medium,,2024-11-07,,es,
     assert list(Outlet.objects.values_list("name", flat=True)) == ["El Tiempo"]  # Nuevo Diario rolled back
 
 
+def test_a_row_without_a_headline_is_told_so_once(staff, event):
+    text = """outlet,headline,link,date,medium,language,reach
+Semana,,https://s.example/1,2024-11-07,digital,es,10
+Semana,   ,https://s.example/2,2024-11-07,digital,es,10
+"""
+
+    response = upload(staff, event, text)
+
+    assert row_errors(response) == [
+        (1, {"headline": ["A mention needs its headline."]}),
+        (2, {"headline": ["A mention needs its headline."]}),
+    ]
+    assert response.content.decode().count("A mention needs its headline.") == 2
+    assert MediaMention.objects.count() == 0
+
+
 def test_a_bad_row_rolls_back_the_whole_import_even_when_confirmed_directly(event):
     """The resource itself refuses partial imports, whoever calls it."""
     import tablib

@@ -194,6 +194,17 @@ def test_a_link_is_recorded_once_per_event():
     assert MediaMention.objects.filter(event=mention.event, link="").count() == 2
 
 
+@pytest.mark.parametrize(
+    ("headline", "message"), [("", "This field cannot be blank."), ("   ", "A mention needs its headline.")]
+)
+def test_a_mention_without_a_headline_is_told_so_once(headline, message):
+    mention = MediaMentionFactory.build(event=EventFactory(), outlet=OutletFactory(), headline=headline)
+
+    with pytest.raises(ValidationError) as error:
+        mention.full_clean()
+    assert error.value.message_dict == {"headline": [message]}
+
+
 def test_a_headline_is_recorded_once_per_outlet_and_event_ignoring_case():
     mention = MediaMentionFactory(headline="Colombia pledges action")
 
