@@ -146,6 +146,24 @@ class HeadlineWidget(TextWidget):
         return headline
 
 
+class MediumWidget(widgets.Widget):
+    """
+    The outlet's medium. It is not imported into the mention: the outlet's widget reads it to create an outlet, and
+    MediaMentionResource.import_instance() checks it, so that a medium that is not one is told under its column.
+    """
+
+    def clean(self, value, row=None, **kwargs):
+        text = force_str(value or "").strip()
+        if not text:
+            return None
+        medium = parse_medium(text)
+        if medium is None:
+            raise ValueError(
+                _("“%(medium)s” is not a medium; write print, digital, TV or radio.") % {"medium": text}
+            )
+        return medium
+
+
 class OutletWidget(widgets.ForeignKeyWidget):
     """An outlet matched by name, ignoring case, or created from the row's name, medium and country."""
 
@@ -158,11 +176,6 @@ class OutletWidget(widgets.ForeignKeyWidget):
             raise ValueError(_("Give the outlet's name."))
         medium_text = force_str((row or {}).get("medium") or "").strip()
         medium = parse_medium(medium_text) if medium_text else None
-        if medium_text and medium is None:
-            raise ValueError(
-                _("“%(medium)s” is not a medium; write print, digital, TV or radio.")
-                % {"medium": medium_text}
-            )
         outlet = Outlet.objects.filter(name__iexact=name).first()
         if outlet is not None:
             if medium and outlet.medium != medium:
@@ -178,6 +191,8 @@ class OutletWidget(widgets.ForeignKeyWidget):
                     }
                 )
             return outlet
+        if medium_text and medium is None:
+            return None  # No outlet is made; the medium's column tells why (MediumWidget).
         if not medium:
             raise ValueError(
                 _("“%(outlet)s” is a new outlet: give its medium (print, digital, TV or radio).")
@@ -308,7 +323,7 @@ class MediaMentionResource(resources.ModelResource):
     headline = Field(attribute="headline", column_name="headline", widget=HeadlineWidget())
     link = Field(attribute="link", column_name="link", widget=TextWidget())
     date = Field(attribute="date", column_name="date", widget=DayWidget())
-    medium = Field(attribute="outlet__medium", column_name="medium", readonly=True)
+    medium = Field(attribute="outlet__medium", column_name="medium", widget=MediumWidget(), readonly=True)
     language = Field(attribute="language", column_name="language", widget=LanguageWidget())
     reach = Field(attribute="reach", column_name="reach", widget=ReachWidget())
     kind = Field(attribute="kind", column_name="kind", widget=KindWidget(), saves_null_values=False)
@@ -371,6 +386,40 @@ class MediaMentionResource(resources.ModelResource):
                 % {"row": earlier}
             }
         )
+
+    def import_instance(self, instance, row, **kwargs):
+        """
+        As import-export's, and a medium that is not one is told under the medium column: import-export never
+        reads a read-only column, and the outlet's widget, which does, would have told it under the outlet.
+        """
+        errors = {}
+        try:
+            self.fields["medium"].widget.clean(row.get("medium"), row=row)
+        except ValueError as error:
+            errors["medium"] = [ValidationError(force_str(error), code="invalid")]
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """
+        As import-export's, but a row whose new outlet was not made, its medium not being one, is not told that it
+        has no outlet as well: the medium's message says what to correct.
+        """
+        errors = dict(import_validation_errors or {})
+        exclude = set(errors)
+        if "medium" in errors and instance.outlet_id is None:
+            exclude.add("outlet")
+        if self._meta.clean_model_instances:
+            try:
+                instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def after_import_row(self, row, row_result, **kwargs):
         if row_result.object_id is not None:

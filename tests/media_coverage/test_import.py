@@ -178,6 +178,30 @@ Radio Nueva,New outlet without medium,,2024-11-07,,es,
     assert list(Outlet.objects.values_list("name", flat=True)) == ["El Tiempo"]  # Nuevo Diario rolled back
 
 
+def test_a_medium_that_is_not_one_is_told_under_the_medium_column(staff, event):
+    OutletFactory(name="El Tiempo", medium=Outlet.Medium.PRINT)
+    text = """outlet,headline,link,date,medium,language,reach
+El Tiempo,A known outlet,https://n.example/1,2024-11-07,newspaper,es,10
+Radio Nueva,A new outlet,https://n.example/2,2024-11-07,telegraph,es,10
+,No outlet,https://n.example/3,2024-11-07,telegraph,es,10
+"""
+
+    response = upload(staff, event, text)
+
+    assert row_errors(response) == [
+        (1, {"medium": ["“newspaper” is not a medium; write print, digital, TV or radio."]}),
+        (2, {"medium": ["“telegraph” is not a medium; write print, digital, TV or radio."]}),
+        (3, {"outlet": ["Give the outlet's name."],
+             "medium": ["“telegraph” is not a medium; write print, digital, TV or radio."]}),
+    ]  # fmt: skip
+    assert (
+        '<li><span class="import-error-field">medium</span>: “newspaper” is not a medium;'
+        in response.content.decode()
+    )
+    assert MediaMention.objects.count() == 0
+    assert list(Outlet.objects.values_list("name", flat=True)) == ["El Tiempo"]
+
+
 def test_a_row_without_a_headline_is_told_so_once(staff, event):
     text = """outlet,headline,link,date,medium,language,reach
 Semana,,https://s.example/1,2024-11-07,digital,es,10
