@@ -328,10 +328,13 @@ class MediaMentionResource(resources.ModelResource):
     reach = Field(attribute="reach", column_name="reach", widget=ReachWidget())
     kind = Field(attribute="kind", column_name="kind", widget=KindWidget(), saves_null_values=False)
     excerpt = Field(attribute="excerpt", column_name="excerpt", widget=TextWidget())
+    # Read, like the medium, by the outlet's widget when it creates an outlet.
+    country = Field(attribute="outlet__country", column_name="country", readonly=True)
 
     class Meta:
         model = MediaMention
-        fields = ("outlet", "headline", "link", "date", "medium", "language", "reach", "kind", "excerpt")
+        # Every column a file may have: the import page lists these to the editor.
+        fields = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
         # A mention is the same when it has the same link, or (without a link) the same outlet and headline,
         # within the chosen event: see get_instance().
         import_id_fields = ("link", "headline")

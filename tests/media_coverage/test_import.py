@@ -10,6 +10,7 @@ from django.utils.html import escape
 from import_export.tmp_storages import CacheStorage
 
 from media_coverage.models import MediaMention, Outlet
+from media_coverage.resources import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from tests.factories import EventFactory, MediaMentionFactory, OutletFactory
 
 pytestmark = pytest.mark.django_db
@@ -468,3 +469,15 @@ def test_the_import_page_explains_the_columns(staff):
 
     assert "<code>outlet, headline, link, date, medium, language, reach</code>" in content
     assert re.search(r"if any row has an error, nothing is imported", content)
+
+
+def test_the_import_page_lists_every_column_the_import_reads(staff):
+    response = staff.get(reverse(IMPORT_URL))
+
+    columns = "outlet, headline, link, date, medium, language, reach, kind, excerpt, country"
+    assert [", ".join(fields) for _resource, fields in response.context["fields_list"]] == [columns]
+    assert columns == ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)  # every column a file may have
+    assert re.search(
+        rf"This importer will import the following fields:\s*<code>{columns}</code>",
+        response.content.decode(),
+    )
