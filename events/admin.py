@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -294,8 +295,30 @@ class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
         return obj.session_count
 
 
+class ParticipationFormSet(BaseInlineFormSet):
+    """
+    A session's participant rows. Two rows with the same speaker are told so beside the later one, naming the
+    speaker: Django's own check said "Please correct the duplicate data for speaker." above the rows. (A speaker
+    already stored in the session is told by Participation.clean().)
+    """
+
+    def clean(self):
+        speakers = set()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            speaker = form.cleaned_data.get("speaker")
+            if speaker is None:
+                continue
+            if speaker.pk in speakers:
+                form.add_error("speaker", Participation.already_in_session(speaker))
+            speakers.add(speaker.pk)
+        super().clean()  # Django's check, which now finds no duplicate: it passes over rows with errors
+
+
 class ParticipationInline(SelectsWrittenInPython, admin.TabularInline):
     model = Participation
+    formset = ParticipationFormSet
     extra = 0
     autocomplete_fields = ["speaker"]
     fields = ["order", "speaker", "role", "quote"]

@@ -647,6 +647,23 @@ class Participation(ChoiceLabelsMixin, models.Model):
     def __str__(self):
         return f"{self.speaker.public_name} — {self.get_role_display()}"
 
+    @staticmethod
+    def already_in_session(speaker):
+        """What an editor is told about a speaker put in a session they are already in: who, in plain words."""
+        return _("“%(speaker)s” is already in this session.") % {"speaker": speaker}
+
+    def clean(self):
+        # The constraint's own message names no one and stands above the row; this one names the speaker, beside
+        # the speaker (and, being there, the constraint is not checked again).
+        if (
+            self.session_id
+            and self.speaker_id
+            and Participation.objects.filter(session_id=self.session_id, speaker_id=self.speaker_id)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"speaker": self.already_in_session(self.speaker)})
+
 
 THEME_SEPARATOR = "\x1f"
 

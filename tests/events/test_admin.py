@@ -830,6 +830,77 @@ def test_an_earlier_version_to_revert_to_is_shown_in_its_events_time(admin_clien
     )
 
 
+def session_change_data(session, participations):
+    """The session's admin change form as a browser sends it back, with these participant rows."""
+    data = {
+        "event": session.event_id,
+        "kind": session.kind,
+        "title": session.title,
+        "summary": session.summary,
+        "order": session.order,
+        "starts_at_0": "",
+        "starts_at_1": "",
+        "ends_at_0": "",
+        "ends_at_1": "",
+        "participations-TOTAL_FORMS": str(len(participations)),
+        "participations-INITIAL_FORMS": str(sum(1 for row in participations if row.get("id"))),
+    }
+    for number, row in enumerate(participations):
+        row = {"session": session.pk, "role": "panellist", "order": number} | row
+        data |= {f"participations-{number}-{name}": value for name, value in row.items()}
+    return data
+
+
+def participant_row_errors(response):
+    (formset,) = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    return formset.non_form_errors(), [
+        {name: list(errors) for name, errors in form.errors.items()} for form in formset.forms
+    ]
+
+
+def test_a_speaker_added_twice_to_a_session_is_named_beside_the_second_row(admin_client):
+    session = SessionFactory()
+    speaker = SpeakerFactory(full_name="Amina Diallo")
+
+    response = admin_client.post(
+        reverse("admin:events_session_change", args=[session.pk]),
+        session_change_data(session, [{"speaker": speaker.pk}, {"speaker": speaker.pk, "role": "moderator"}]),
+    )
+
+    assert response.status_code == 200
+    assert participant_row_errors(response) == (
+        [],
+        [{}, {"speaker": ["“Amina Diallo” is already in this session."]}],
+    )
+    content = response.content.decode()
+    assert "<li>“Amina Diallo” is already in this session.</li>" in content
+    assert "Please correct the duplicate" not in content
+    assert not session.participations.exists()
+
+
+def test_a_speaker_added_again_to_a_session_they_are_in_is_named(admin_client):
+    stored = ParticipationFactory(speaker=SpeakerFactory(full_name="Amina Diallo"))
+    session = stored.session
+
+    response = admin_client.post(
+        reverse("admin:events_session_change", args=[session.pk]),
+        session_change_data(
+            session,
+            [
+                {"id": stored.pk, "speaker": stored.speaker_id},
+                {"speaker": stored.speaker_id, "role": "moderator"},
+            ],
+        ),
+    )
+
+    assert response.status_code == 200
+    assert participant_row_errors(response) == (
+        [],
+        [{}, {"speaker": ["“Amina Diallo” is already in this session."]}],
+    )
+    assert list(session.participations.all()) == [stored]
+
+
 def test_a_pledge_added_in_the_events_form_needs_its_commitment(client, django_user_model):
     editor = django_user_model.objects.create_user("eddie", is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS))

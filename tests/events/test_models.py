@@ -75,7 +75,9 @@ def test_a_speaker_appears_once_per_session():
 
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
-    assert "This speaker is already in this session." in str(error.value)
+    assert error.value.message_dict == {
+        "speaker": [f"“{participation.speaker.full_name}” is already in this session."]
+    }
 
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
