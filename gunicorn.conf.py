@@ -2,17 +2,18 @@
 
 import multiprocessing
 import os
+import sys
+from functools import partial
+from pathlib import Path
 
+# The project's folder, for safedigital.environment (which imports no Django): gunicorn puts only its working
+# directory (--chdir) on the import path before it reads this file, and --pythonpath only after.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from safedigital import environment  # noqa: E402
 
-def env_int(name, default):
-    """The variable as a whole number; a clear message and no traceback when it is not one."""
-    value = os.environ.get(name, "")
-    if value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise SystemExit(f"{name} must be a whole number, not {value!r}.") from None
+# A value that is not a whole number stops gunicorn with one line naming the variable: gunicorn prints a
+# SystemExit's message alone, any other error as 'Failed to read config file' and a traceback.
+env_int = partial(environment.env_int, error=SystemExit)
 
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")

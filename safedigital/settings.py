@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sysconfig
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,6 +18,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from safedigital import environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,14 +42,8 @@ def env_str(name, default=""):
     return os.environ.get(name) or default
 
 
-def env_int(name, default):
-    value = os.environ.get(name, "")
-    if value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+# The same reading as gunicorn.conf.py's, which must not import Django.
+env_int = partial(environment.env_int, error=ImproperlyConfigured)
 
 
 def env_json(name, default):
