@@ -1,4 +1,7 @@
-"""gunicorn.conf.py reads its settings from the environment, and says which one is wrong."""
+"""
+gunicorn, started as `make serve` starts it (python -m safedigital.serve), reads its settings from the environment
+(gunicorn.conf.py), and says which one is wrong.
+"""
 
 import os
 import subprocess
@@ -8,13 +11,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
 def gunicorn_settings(**env):
     """The settings gunicorn takes from gunicorn.conf.py, printed without starting a server."""
     return subprocess.run(
-        [GUNICORN, "-c", "gunicorn.conf.py", "--print-config"],
+        [sys.executable, "-m", "safedigital.serve", "--print-config"],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -44,10 +46,16 @@ def test_the_settings_come_from_the_environment():
     assert printed["control_socket_disable"] == "True"
 
 
-@pytest.mark.parametrize("name", ["GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS"])
+@pytest.mark.parametrize(
+    "name", ["WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS"]
+)
 def test_a_setting_that_is_not_a_whole_number_is_named(name):
-    """Before, gunicorn printed 'Failed to read config file' and a traceback ending in int()'s ValueError."""
+    """
+    Before, gunicorn printed 'Failed to read config file' and a traceback ending in int()'s ValueError; for
+    WEB_CONCURRENCY, which gunicorn reads itself as it is imported, before any configuration file, a traceback.
+    """
     result = gunicorn_settings(**{name: "thirty"})
 
     assert result.returncode != 0
     assert result.stderr.strip() == f"{name} must be a whole number, not 'thirty'."
+    assert result.stdout == ""  # gunicorn did not start: it would have printed its settings
