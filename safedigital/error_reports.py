@@ -1,4 +1,6 @@
-"""What the server error reports e-mailed to ADMIN_EMAILS may show of a request."""
+"""What the server error reports e-mailed to ADMIN_EMAILS may show of a request, and which are sent at all."""
+
+import logging
 
 from django.views.debug import SafeExceptionReporterFilter
 
@@ -24,3 +26,17 @@ def not_unavailable(record):
     request, each while its visitor waits for the mail server.
     """
     return getattr(record, "status_code", None) != 503
+
+
+class AsOneLineWarning(logging.Filter):
+    """
+    A logging filter that passes a copy of each record on as a WARNING without its traceback. For requests
+    naming a host the site does not serve (Django's DisallowedHost, logged as an ERROR with its traceback):
+    scanners send them to any public address all day, and the 400 they get is no error of the site.
+    """
+
+    def filter(self, record):
+        record = logging.makeLogRecord(record.__dict__)
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        record.exc_info = record.exc_text = None
+        return record

@@ -490,7 +490,9 @@ if not DEBUG:
 # Server errors (a 500) are e-mailed to ADMIN_EMAILS, as with Django's own logging: django.request does not
 # propagate to Django's "django" logger, which holds that handler, so it is named here. The reports show no field
 # of the form that failed (safedigital.error_reports): an enquiry's would name the donor. The 503s of an outage
-# are left out (one e-mail per request); ServiceUnavailableMiddleware logs each with its cause.
+# are left out (one e-mail per request); ServiceUnavailableMiddleware logs each with its cause. A request for
+# a host not in ALLOWED_HOSTS (scanners send them to any public address) is one WARNING line, not e-mailed:
+# the 400 it gets is no error of the site.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "safedigital.error_reports.NoFormDataFilter"
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
@@ -507,6 +509,7 @@ LOGGING = {
             "()": "django.utils.log.CallbackFilter",
             "callback": "ext://safedigital.error_reports.not_unavailable",
         },
+        "as_one_line_warning": {"()": "safedigital.error_reports.AsOneLineWarning"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
@@ -520,5 +523,12 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console", "mail_admins"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Not on to Django's "django" logger, whose handler e-mails it.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["as_one_line_warning"],
+            "level": "WARNING",
+            "propagate": False,
+        },
     },
 }
