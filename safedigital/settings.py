@@ -190,6 +190,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # dead, and each would have cost a visitor a 503 (an enquiry turned away) once the database was back.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A request waits up to `timeout` seconds for a connection (a free one, or a new one while the server is
+    # away) before it is answered 503; /healthz waits HEALTHZ_DATABASE_TIMEOUT (below).
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
@@ -215,6 +217,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"].setdefault("TEST", {})
+# How long /healthz waits for a pooled database connection before it answers 503: a load balancer's probe gives
+# up after a few seconds, while a visitor's request may wait the pool's 10 (a burst that takes every connection).
+HEALTHZ_DATABASE_TIMEOUT = 2
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

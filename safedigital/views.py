@@ -16,6 +16,12 @@ logger = logging.getLogger(__name__)
 
 def _database_ok():
     try:
+        pool = getattr(connection, "pool", None)  # PostgreSQL's connection pool
+        if pool is not None and connection.connection is None:
+            # A connection within HEALTHZ_DATABASE_TIMEOUT, not the pool's timeout: handed back at once, it is
+            # the one connection.cursor() takes below.
+            pool.open()
+            pool.putconn(pool.getconn(timeout=settings.HEALTHZ_DATABASE_TIMEOUT))
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)

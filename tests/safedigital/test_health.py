@@ -1,8 +1,11 @@
+import socket
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
+
+from tests.safedigital.test_settings import run_manage
 
 
 @pytest.mark.django_db
@@ -69,3 +72,33 @@ def test_healthz_says_how_long_the_queued_emails_wait(client, settings):
     assert body["status"] == "ok"
     assert body["tasks"]["waiting"] == 1
     assert 300 <= body["tasks"]["oldest_seconds"] < 330
+
+
+# Asks /healthz of a site whose PostgreSQL does not answer, and prints the status and how long the answer took.
+HEALTH_CHECK_TIMED = """
+import time
+from django.test import Client
+start = time.monotonic()
+response = Client().get("/healthz", headers={"host": "localhost"})
+print(response.status_code, response.json()["status"], round(time.monotonic() - start, 1))
+"""
+
+
+def test_healthz_answers_within_seconds_when_postgresql_is_down():
+    """
+    A load balancer's probe gives up after a few seconds, and then counts the server as failed for the wrong
+    reason, or not at all. /healthz waited for the connection pool's 10 s before answering 503.
+    """
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    result = run_manage(
+        "shell", "--no-imports", "-c", HEALTH_CHECK_TIMED,
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/safedigital",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    status, body_status, seconds = result.stdout.split()
+    assert (status, body_status) == ("503", "failed")
+    assert float(seconds) < 4
