@@ -13,6 +13,7 @@ admin.site.index_title = _("Content, enquiries and staff")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("language/<str:language>/", views.choose_language, name="choose-language"),
     path(

@@ -6,9 +6,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Min
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,17 @@ def healthz(request):
     if serving and (tasks := _waiting_tasks()) is not None:
         body["tasks"] = tasks
     return JsonResponse(body, status=200 if serving else 503)
+
+
+@require_safe
+@cache_control(max_age=24 * 60 * 60, public=True)
+def favicon(request):
+    """
+    /favicon.ico, which browsers ask for on a first visit (and tools whenever they show the site): a redirect
+    to the icon the pages link to, a static file named by its content in production, which browsers keep for
+    good. The redirect itself is kept a day, as the name changes with the icon.
+    """
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 @require_GET

@@ -85,6 +85,14 @@ result["login"] = {
     "cookies": {key: dict(morsel) | {"value": morsel.value} for key, morsel in login.cookies.items()},
 }
 language = Client(HTTP_HOST="safedigital.example").get("/language/es/?next=/", secure=True)
+favicon = Client(HTTP_HOST="safedigital.example").get("/favicon.ico", secure=True)
+icon = Client(HTTP_HOST="safedigital.example").get(favicon.get("Location", "/favicon.ico"), secure=True)
+result["favicon"] = {
+    "status": favicon.status_code,
+    "location": favicon.get("Location", ""),
+    "cache_control": favicon.get("Cache-Control", ""),
+    "file": {"status": icon.status_code, "headers": dict(icon.headers)},
+}
 result["language"] = {
     "status": language.status_code,
     "cookies": {key: dict(morsel) | {"value": morsel.value} for key, morsel in language.cookies.items()},

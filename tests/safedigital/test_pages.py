@@ -28,7 +28,33 @@ def test_base_template_fills_every_named_block(client):
     assert '<a class="visually-hidden-focusable skip-link" href="#main">Skip to main content</a>' in content
     assert '<main id="main" tabindex="-1">' in content
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in content
+    assert '<link rel="icon" href="/static/favicon.ico">' in content
     assert "Leave this site" in content
+
+
+def test_favicon_ico_leads_to_the_sites_icon(settings):
+    """Browsers ask for /favicon.ico on a first visit: it answered 404, a line in the log for every visitor."""
+    import io
+    from pathlib import Path
+
+    from PIL import Image
+
+    settings.WHITENOISE_USE_FINDERS = True  # static files from static/, without collectstatic
+    settings.WHITENOISE_AUTOREFRESH = True
+    client = Client()
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.ico"
+    # Kept a day: the icon's file is named by its content in production, and changes with it.
+    assert response["Cache-Control"] == "max-age=86400, public"
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert icon["Content-Type"] == "image/x-icon"
+    body = b"".join(icon.streaming_content)
+    assert body == (Path(settings.BASE_DIR) / "static" / "favicon.ico").read_bytes()
+    assert Image.open(io.BytesIO(body)).info["sizes"] == {(16, 16), (32, 32), (48, 48)}
 
 
 def test_server_error_page_renders_without_a_request_context():

@@ -4,6 +4,7 @@ Mozilla HTTP Observatory's scoring rules applied to them (docs: README, "Securit
 """
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,18 @@ def test_pages_refuse_framing_and_plain_http_is_redirected(production):
     assert production["page"]["headers"]["X-Frame-Options"] == "DENY"
     assert production["http"]["status"] == 301
     assert production["http"]["location"] == "https://safedigital.example/"
+
+
+def test_favicon_ico_leads_to_the_fingerprinted_icon_cached_for_good(production):
+    """A new icon gets a new name, so browsers may keep each for good (WhiteNoise: immutable, ten years)."""
+    favicon = production["favicon"]
+
+    assert favicon["status"] == 302
+    assert re.fullmatch(r"/static/favicon\.[0-9a-f]{12}\.ico", favicon["location"])
+    assert favicon["cache_control"] == "max-age=86400, public"
+    assert favicon["file"]["status"] == 200
+    assert favicon["file"]["headers"]["Content-Type"] == "image/x-icon"
+    assert favicon["file"]["headers"]["Cache-Control"] == "max-age=315360000, public, immutable"
 
 
 def test_admin_cookies_are_secure_and_http_only(production):
