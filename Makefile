@@ -62,8 +62,9 @@ demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 
-# gunicorn in the foreground (through safedigital/serve.py, which checks WEB_CONCURRENCY first), and beside it (stopped with it, and yielding the CPU to it) the worker that sends
-# the queued e-mails and resizes the gallery photos added several at a time.
+# gunicorn in the foreground (through safedigital/serve.py, which checks WEB_CONCURRENCY first), and beside it
+# (stopped with it, and yielding the CPU to it) the worker that sends the queued e-mails and resizes the gallery
+# photos added several at a time.
 serve: $(STAMP)
 	DEBUG=false $(PY) manage.py collectstatic --noinput
 	DEBUG=false $(PY) manage.py migrate --noinput
