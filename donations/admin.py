@@ -288,7 +288,8 @@ class DonationEnquiryAdmin(admin.ModelAdmin):
         NextActionFilter,
     ]
     list_select_related = ["owner"]
-    search_fields = ["name", "email", "organisation"]
+    # Accents ignored, on both sides: "lucia" finds "Lucía" (safedigital/lookups.py).
+    search_fields = ["name__unaccent", "email__unaccent", "organisation__unaccent"]
     search_help_text = _("Search by name, e-mail address or organisation.")
     list_per_page = 50
     inlines = [StatusChangeInline]

@@ -20,6 +20,9 @@ class SafeDigitalConfig(AppConfig):
         # iexact ignores every alphabet's capitals on SQLite too (safedigital/lookups.py).
         CharField.register_lookup(lookups.UnicodeIExact)
         TextField.register_lookup(lookups.UnicodeIExact)
+        # unaccent ignores accents, on SQLite too (safedigital/lookups.py): the enquiries' search uses it.
+        CharField.register_lookup(lookups.Unaccent)
+        TextField.register_lookup(lookups.Unaccent)
         connection_created.connect(lookups.register, dispatch_uid="safedigital.sqlite_functions")
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="safedigital.sync_roles")

@@ -10,9 +10,17 @@ SQLite connection; on other databases it is Django's own. The project registers 
 
 UNICODE_UPPER serves queries only: an index or constraint built on it would be unreadable to a tool without it
 (SQLite's own UPPER and LOWER, which indexes such as Lower("name") use, are left as they are).
+
+`unaccent` compares text without its accents, on both sides: `name__unaccent__icontains="lucia"` finds "Lucía", and
+"Lucía" finds "Lucia". On PostgreSQL it is the unaccent extension's UNACCENT (donations' migration 0003 creates the
+extension); on SQLite, the UNACCENT that `register` gives each connection, Python's Unicode decomposition without
+its combining marks, plus the letters PostgreSQL's unaccent rules also fold though Unicode does not decompose them
+("ø", "ł", "ß"). It serves queries only, as UNICODE_UPPER does.
 """
 
-from django.db.models import lookups
+import unicodedata
+
+from django.db.models import Transform, lookups
 
 
 class UnicodeIExact(lookups.IExact):
@@ -25,11 +33,50 @@ class UnicodeIExact(lookups.IExact):
         return f"UNICODE_UPPER({lhs}) = UNICODE_UPPER({rhs})", (*lhs_params, *rhs_params)
 
 
+class Unaccent(Transform):
+    lookup_name = "unaccent"
+    function = "UNACCENT"
+    bilateral = True  # the value searched for loses its accents too
+
+
 def unicode_upper(value):
     return None if value is None else str(value).upper()
 
 
+# Letters without a Unicode decomposition that PostgreSQL's unaccent.rules fold all the same.
+UNDECOMPOSED_LETTERS = str.maketrans(
+    {
+        "Æ": "AE",
+        "æ": "ae",
+        "Đ": "D",
+        "đ": "d",
+        "Ð": "D",
+        "ð": "d",
+        "ı": "i",
+        "Ł": "L",
+        "ł": "l",
+        "Œ": "OE",
+        "œ": "oe",
+        "Ø": "O",
+        "ø": "o",
+        "ß": "ss",
+        "Þ": "TH",
+        "þ": "th",
+    }
+)
+
+
+def unaccent(value):
+    if value is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", str(value)).translate(UNDECOMPOSED_LETTERS)
+    return unicodedata.normalize(
+        "NFC", "".join(char for char in decomposed if not unicodedata.combining(char))
+    )
+
+
 def register(sender, connection, **kwargs):
-    """connection_created: gives a new SQLite connection UNICODE_UPPER."""
+    """connection_created: gives a new SQLite connection UNICODE_UPPER and UNACCENT."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("UNICODE_UPPER", 1, unicode_upper, deterministic=True)
+        connection.connection.create_function("UNACCENT", 1, unaccent, deterministic=True)

@@ -194,6 +194,27 @@ def test_filters_and_search(client, fundraiser, query, expected):
     assert shown == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("lucia", ["Lucía Vega"]),
+        ("LUCÍA VEGA", ["Lucía Vega"]),
+        ("fundacion", ["Lucía Vega"]),
+        ("gómez", ["Ana Gomez"]),
+        ("peña", ["Ana Gomez"]),
+    ],
+)
+def test_search_ignores_accents(client, fundraiser, query, expected):
+    DonationEnquiryFactory(name="Lucía Vega", organisation="Fundación Horizonte")
+    DonationEnquiryFactory(name="Ana Gomez", email="ana@pena.example")
+    DonationEnquiryFactory(name="Luca Rossi", organisation="Rossi Trust")
+    client.force_login(fundraiser)
+
+    response = client.get(reverse(CHANGELIST), {"q": query})
+
+    assert [enquiry.name for enquiry in response.context["cl"].result_list] == expected
+
+
 def test_filter_for_enquiries_whose_emails_failed(client, fundraiser):
     DonationEnquiryFactory(name="Bounced", notification_error="Team notification: SMTPException: refused")
     DonationEnquiryFactory(name="Told", notified_at=timezone.now(), acknowledged_at=timezone.now())
@@ -237,15 +258,18 @@ def count_queries(client, url):
     return len(queries)
 
 
+@pytest.mark.parametrize("query", ["", "?q=donor"])
 @pytest.mark.parametrize("url_name", [CHANGELIST, EXPORT])
-def test_changelist_and_export_make_as_many_queries_for_three_rows_as_for_one(client, fundraiser, url_name):
+def test_changelist_and_export_make_as_many_queries_for_three_rows_as_for_one(
+    client, fundraiser, url_name, query
+):
     client.force_login(fundraiser)
     make_rows(1)
-    count_queries(client, reverse(url_name))  # warm the session and content types
-    one = count_queries(client, reverse(url_name))
+    count_queries(client, reverse(url_name) + query)  # warm the session and content types
+    one = count_queries(client, reverse(url_name) + query)
 
     make_rows(2)
-    three = count_queries(client, reverse(url_name))
+    three = count_queries(client, reverse(url_name) + query)
 
     assert DonationEnquiry.objects.count() == 3
     assert one == three

@@ -1,4 +1,4 @@
-"""iexact ignores the capitals of every alphabet, on SQLite too (safedigital/lookups.py)."""
+"""iexact ignores the capitals of every alphabet, and unaccent ignores accents, on SQLite too (safedigital/lookups.py)."""
 
 import pytest
 from django.db import connection
@@ -37,3 +37,36 @@ def test_on_sqlite_iexact_takes_a_lazy_string_as_django_s_own_does():
     OutletFactory(name="Caracol Televisión")
 
     assert Outlet.objects.filter(name__iexact=gettext_lazy("caracol televisión")).exists()
+
+
+@pytest.mark.parametrize("value", ["lucia", "LUCIA", "Lucía", "LUCÍA", "ucí"])
+def test_unaccent_ignores_accents_on_both_sides(value):
+    OutletFactory(name="Radio Lucía")
+    OutletFactory(name="Radio Lucas")
+
+    assert list(Outlet.objects.filter(name__unaccent__icontains=value).values_list("name", flat=True)) == [
+        "Radio Lucía"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("ostlandet", "Østlandet Blad"), ("lodzka", "Gazeta Łódzka"), ("strasse", "Straße Zeitung")],
+)
+def test_unaccent_folds_the_letters_unicode_does_not_decompose_as_postgresql_does(value, expected):
+    for name in ("Østlandet Blad", "Gazeta Łódzka", "Straße Zeitung"):
+        OutletFactory(name=name)
+
+    assert list(Outlet.objects.filter(name__unaccent__icontains=value).values_list("name", flat=True)) == [
+        expected
+    ]
+
+
+def test_unaccent_matches_percent_and_underscore_as_themselves():
+    OutletFactory(name="100% Rádio")
+    OutletFactory(name="1000 Radio")
+
+    assert list(
+        Outlet.objects.filter(name__unaccent__icontains="0% radio").values_list("name", flat=True)
+    ) == ["100% Rádio"]
+    assert list(Outlet.objects.filter(name__unaccent__icontains="10_0")) == []
