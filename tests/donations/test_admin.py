@@ -167,6 +167,39 @@ def test_spam_stays_out_of_the_list_until_asked_for(client, fundraiser):
     assertContains(everything, "Pill seller")
 
 
+def test_a_search_finds_a_donor_wrongly_marked_as_spam_and_says_so(client, fundraiser):
+    wrongly = DonationEnquiryFactory(name="Lucía Vega", email="lucia@fundacion.example", spam=True)
+    genuine = DonationEnquiryFactory(name="Lucía Ramos")
+    client.force_login(fundraiser)
+
+    found = client.get(reverse(CHANGELIST), {"q": "lucia"})
+
+    assert [enquiry.name for enquiry in found.context["cl"].result_list] == ["Lucía Ramos", "Lucía Vega"]
+    assertContains(
+        found,
+        f'<th class="field-who"><a href="{change_url(wrongly)}?_changelist_filters=q%3Dlucia">Lucía Vega '
+        '<span class="enquiry-spam">(suspected spam)</span></a></th>',
+        html=True,
+    )
+    assertContains(
+        found,
+        f'<th class="field-who"><a href="{change_url(genuine)}?_changelist_filters=q%3Dlucia">Lucía Ramos</a></th>',
+        html=True,
+    )
+    assertContains(found, '<li class="selected"><a href="?q=lucia">All, spam included</a></li>', html=True)
+    assertContains(found, '<li><a href="?q=lucia&amp;spam=no">Not spam</a></li>', html=True)
+    by_email = client.get(reverse(CHANGELIST), {"q": "LUCIA@fundacion.example"})
+    assert [enquiry.name for enquiry in by_email.context["cl"].result_list] == ["Lucía Vega"]
+    not_spam = client.get(reverse(CHANGELIST), {"q": "lucia", "spam": "no"})
+    assert [enquiry.name for enquiry in not_spam.context["cl"].result_list] == ["Lucía Ramos"]
+    assertContains(
+        not_spam, '<li class="selected"><a href="?q=lucia&amp;spam=no">Not spam</a></li>', html=True
+    )
+    listing = client.get(reverse(CHANGELIST))
+    assert [enquiry.name for enquiry in listing.context["cl"].result_list] == ["Lucía Ramos"]
+    assertContains(listing, '<li class="selected"><a href="?">Not spam</a></li>', html=True)
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
