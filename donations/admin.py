@@ -28,28 +28,28 @@ from .models import PERSONAL_FIELDS, DonationEnquiry, StatusChange
 FORMULA_STARTS = ("=", "+", "-", "@")
 CONTROL_STARTS = ("\t", "\r", "\n")
 
-# What a CSV export holds: (column heading, how to get the cell from an enquiry).
+# What a CSV export holds: (column heading, how to get the cell from an enquiry), in the admin's language.
 CSV_COLUMNS = [
-    ("ID", lambda e: e.pk),
-    ("Received", lambda e: timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M")),
-    ("Status", lambda e: e.get_status_display()),
-    ("Kind of support", lambda e: e.get_kind_display()),
-    ("Budget", lambda e: e.get_budget_display()),
-    ("Name", lambda e: e.name),
-    ("E-mail", lambda e: e.email),
-    ("Organisation", lambda e: e.organisation),
-    ("Country", lambda e: e.country.name if e.country else ""),
-    ("Phone", lambda e: str(e.phone or "")),
-    ("Message", lambda e: e.message),
-    ("Wants the newsletter", lambda e: "yes" if e.newsletter_opt_in else "no"),
-    ("Owner", lambda e: (e.owner.get_full_name() or e.owner.get_username()) if e.owner else ""),
-    ("Next action", lambda e: e.next_action_on.isoformat() if e.next_action_on else ""),
-    ("Internal notes", lambda e: e.notes),
-    ("Suspected spam", lambda e: "yes" if e.is_spam else "no"),
-    ("Why it looks like spam", lambda e: e.spam_reason),
-    ("Sent from the page", lambda e: e.source_path),
-    ("Event", lambda e: e.event.title if e.event else ""),
-    ("Language", lambda e: e.language),
+    (_("ID"), lambda e: e.pk),
+    (_("Received"), lambda e: timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M")),
+    (_("Status"), lambda e: e.get_status_display()),
+    (_("Kind of support"), lambda e: e.get_kind_display()),
+    (_("Budget"), lambda e: e.get_budget_display()),
+    (_("Name"), lambda e: e.name),
+    (_("E-mail"), lambda e: e.email),
+    (_("Organisation"), lambda e: e.organisation),
+    (_("Country"), lambda e: e.country.name if e.country else ""),
+    (_("Phone"), lambda e: str(e.phone or "")),
+    (_("Message"), lambda e: e.message),
+    (_("Wants the newsletter"), lambda e: _("yes") if e.newsletter_opt_in else _("no")),
+    (_("Owner"), lambda e: (e.owner.get_full_name() or e.owner.get_username()) if e.owner else ""),
+    (_("Next action"), lambda e: e.next_action_on.isoformat() if e.next_action_on else ""),
+    (_("Internal notes"), lambda e: e.notes),
+    (_("Suspected spam"), lambda e: _("yes") if e.is_spam else _("no")),
+    (_("Why it looks like spam"), lambda e: e.spam_reason),
+    (_("Sent from the page"), lambda e: e.source_path),
+    (_("Event"), lambda e: e.event.title if e.event else ""),
+    (_("Language"), lambda e: e.language),
 ]
 
 
@@ -69,8 +69,9 @@ class _Echo:
 
 
 def csv_response(queryset, filename):
+    """The enquiries as CSV, in the queryset's order: the changelist's, as the fundraiser sorted it."""
     writer = csv.writer(_Echo())
-    rows = queryset.select_related("owner", "event").order_by("-created_at", "-pk")
+    rows = queryset.select_related("owner", "event")
 
     def lines():
         yield "\ufeff"  # a byte order mark, so that spreadsheets read the file as UTF-8

@@ -703,6 +703,89 @@ def test_export_button_exports_exactly_what_the_filters_show(client, fundraiser)
     assert len(read_csv(client.get(reverse(EXPORT)))) == 3
 
 
+@pytest.mark.parametrize(
+    ("sort", "expected"), [("1", ["Ana", "Bruno", "Carla"]), ("-1", ["Carla", "Bruno", "Ana"])]
+)
+def test_the_export_is_in_the_order_of_the_list(client, fundraiser, sort, expected):
+    bruno = DonationEnquiryFactory(name="Bruno")
+    ana = DonationEnquiryFactory(name="Ana")
+    carla = DonationEnquiryFactory(name="Carla")
+    client.force_login(fundraiser)
+    query = f"?o={sort}"
+
+    listing = client.get(reverse(CHANGELIST) + query)
+    everything = read_csv(client.get(reverse(EXPORT) + query))
+    selected = read_csv(run_action(client, "export_csv", [ana, bruno, carla], query=query))
+
+    assert [enquiry.name for enquiry in listing.context["cl"].result_list] == expected
+    assert [row["Name"] for row in everything] == expected
+    assert [row["Name"] for row in selected] == expected
+
+
+def test_the_export_speaks_the_language_of_the_admin(client, fundraiser):
+    enquiry = DonationEnquiryFactory(
+        name="Ana Gómez",
+        email="ana@fundacion.example",
+        organisation="Fundación Horizonte",
+        country="CO",
+        message="Queremos hablar.",
+        newsletter_opt_in=True,
+        language="es",
+    )
+    client.force_login(fundraiser)
+
+    response = client.get(reverse(EXPORT), headers={"accept-language": "es"})
+
+    text = b"".join(response.streaming_content).decode("utf-8")
+    received = timezone.localtime(enquiry.created_at).strftime("%Y-%m-%d %H:%M")
+    assert list(csv.reader(io.StringIO(text[1:]))) == [
+        [
+            "ID",
+            "Recibida",
+            "Estado",
+            "Tipo de apoyo",
+            "Presupuesto",
+            "Nombre",
+            "Correo electrónico",
+            "Organización",
+            "País",
+            "Teléfono",
+            "Mensaje",
+            "Quiere el boletín",
+            "Responsable",
+            "Próxima acción",
+            "Notas internas",
+            "Posible spam",
+            "Por qué parece spam",
+            "Enviada desde la página",
+            "Evento",
+            "Idioma",
+        ],
+        [
+            str(enquiry.pk),
+            received,
+            "Nuevo",
+            "Fundación o fideicomiso",
+            "De 50.000 a 250.000 US$",
+            "Ana Gómez",
+            "ana@fundacion.example",
+            "Fundación Horizonte",
+            "Colombia",
+            "",
+            "Queremos hablar.",
+            "sí",
+            "",
+            "",
+            "",
+            "no",
+            "",
+            "",
+            "",
+            "es",
+        ],
+    ]
+
+
 def test_export_with_a_broken_filter_goes_back_to_the_list(client, fundraiser):
     client.force_login(fundraiser)
 
