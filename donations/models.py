@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
@@ -14,6 +15,9 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from safedigital.countries import CountryField
 from safedigital.models import ChoiceLabelsMixin, TimeStampedModel
+
+# The longest internal notes may be: a history of calls and meetings, not documents (which belong elsewhere).
+NOTES_MAX_LENGTH = 10_000
 
 # What anonymisation blanks: everything that names or reaches a person, or that they or staff wrote about them.
 PERSONAL_FIELDS = ("name", "email", "organisation", "phone", "message", "notes", "notification_error")
@@ -223,6 +227,16 @@ class DonationEnquiry(TimeStampedModel):
     notes = models.TextField(
         _("internal notes"),
         blank=True,
+        # A validator, not max_length: the form then says what is wrong beside the field, where a browser would
+        # cut a long paste short without a word (a textarea's maxlength).
+        validators=[
+            MaxLengthValidator(
+                NOTES_MAX_LENGTH,
+                message=_(
+                    "Internal notes can be at most %(limit_value)d characters long; these have %(show_value)d."
+                ),
+            )
+        ],
         help_text=_("For staff only. The person can ask to see everything held about them, notes included."),
     )
 

@@ -376,6 +376,29 @@ def test_marking_spam_needs_a_reason(client, fundraiser):
     assert enquiry.is_spam is False
 
 
+def test_internal_notes_have_a_length_limit_said_beside_them(client, fundraiser):
+    enquiry = DonationEnquiryFactory(notes="Called on Monday.")
+    client.force_login(fundraiser)
+
+    too_long = client.post(change_url(enquiry), admin_form_data(enquiry, notes="x" * 10_001))
+
+    assert too_long.status_code == 200
+    assertContains(
+        too_long,
+        '<ul class="errorlist" id="id_notes_error"><li>Internal notes can be at most 10000 characters long; '
+        "these have 10001.</li></ul>",
+        html=True,
+    )
+    assert too_long.context["adminform"].form["notes"].value() == "x" * 10_001  # what was typed is kept
+    enquiry.refresh_from_db()
+    assert enquiry.notes == "Called on Monday."
+
+    client.post(change_url(enquiry), admin_form_data(enquiry, notes="x" * 10_000))
+
+    enquiry.refresh_from_db()
+    assert enquiry.notes == "x" * 10_000
+
+
 def test_a_next_action_is_not_set_in_the_past(client, fundraiser):
     enquiry = DonationEnquiryFactory()
     yesterday = timezone.localdate() - datetime.timedelta(days=1)

@@ -45,6 +45,19 @@ def test_database_refuses_a_broken_enquiry(changes, constraint):
         DonationEnquiryFactory(**changes)
 
 
+def test_internal_notes_are_validated_to_at_most_10000_characters():
+    enquiry = DonationEnquiryFactory.build(notes="x" * 10_001)
+
+    with pytest.raises(ValidationError) as refused:
+        enquiry.full_clean()
+
+    assert refused.value.message_dict == {
+        "notes": ["Internal notes can be at most 10000 characters long; these have 10001."]
+    }
+    enquiry.notes = "x" * 10_000
+    enquiry.full_clean()
+
+
 def test_database_refuses_a_second_enquiry_with_the_same_form_token():
     token = uuid.uuid4()
     DonationEnquiryFactory(form_token=token)
