@@ -28,6 +28,16 @@ from .models import PERSONAL_FIELDS, DonationEnquiry, StatusChange
 FORMULA_STARTS = ("=", "+", "-", "@")
 CONTROL_STARTS = ("\t", "\r", "\n")
 
+
+def staff_name(user):
+    """
+    "Sofía Ruiz (sofia)", or the user name alone when the account has no name: how a member of staff is named
+    wherever the enquiries show one (the owner select, the export).
+    """
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 # What a CSV export holds: (column heading, how to get the cell from an enquiry), in the admin's language.
 CSV_COLUMNS = [
     (_("ID"), lambda e: e.pk),
@@ -42,7 +52,7 @@ CSV_COLUMNS = [
     (_("Phone"), lambda e: str(e.phone or "")),
     (_("Message"), lambda e: e.message),
     (_("Wants the newsletter"), lambda e: _("yes") if e.newsletter_opt_in else _("no")),
-    (_("Owner"), lambda e: (e.owner.get_full_name() or e.owner.get_username()) if e.owner else ""),
+    (_("Owner"), lambda e: staff_name(e.owner) if e.owner else ""),
     (_("Next action"), lambda e: e.next_action_on.isoformat() if e.next_action_on else ""),
     (_("Internal notes"), lambda e: e.notes),
     (_("Suspected spam"), lambda e: _("yes") if e.is_spam else _("no")),
@@ -224,12 +234,6 @@ def status_action(status):
 
     action.__name__ = f"set_status_{status.value}"
     return action
-
-
-def staff_name(user):
-    """ "Sofía Ruiz (sofia)", or the user name alone when the account has no name."""
-    name = user.get_full_name()
-    return f"{name} ({user.get_username()})" if name else user.get_username()
 
 
 class EnquiryAdminForm(forms.ModelForm):

@@ -70,7 +70,7 @@ def test_fundraiser_moves_the_enquiry_on_and_exports_the_filtered_list(page, sit
     with open(download.value.path(), encoding="utf-8-sig", newline="") as exported:
         rows = list(csv.DictReader(exported))
     assert sorted((row["Name"], row["Status"], row["Owner"]) for row in rows) == [
-        (DONOR["name"], "Contacted", "Fundraiser"),
+        (DONOR["name"], "Contacted", "Fundraiser (fundraiser)"),
         ("Brightwater Trust", "Contacted", ""),
     ]
     donor_row = next(row for row in rows if row["Name"] == DONOR["name"])

@@ -671,7 +671,7 @@ def test_csv_export_of_the_selection_escapes_formulas(client, fundraiser):
     assert row["Message"] == "'-2+3"
     assert row["Internal notes"] == "'\tTabbed"
     assert row["E-mail"] == risky.email
-    assert row["Owner"] == fundraiser.get_full_name()
+    assert row["Owner"] == f"{fundraiser.get_full_name()} (fundraiser)"  # as the owner select names them
     assert row["Event"] == "Safe Digital Futures"
     assert row["Status"] == "New"
     assert row["Kind of support"] == "Foundation or trust"
