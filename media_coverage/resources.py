@@ -3,8 +3,9 @@ CSV import of media mentions as a monitoring agency exports them (django-import-
 
 Every row becomes a mention of one event, chosen on the import form. Outlets are matched by name, ignoring
 case, or created. A row that is already there (the same link, or the same outlet and headline, for the event)
-is updated, or skipped when nothing changed, so importing the same file twice changes nothing. The whole file
-is imported in one transaction: one bad row and nothing is written.
+is updated, or skipped when nothing changed, so importing the same file twice changes nothing. An empty cell of a
+row that updates a mention keeps what the mention has (a file without links does not wipe the stored ones). The
+whole file is imported in one transaction: one bad row and nothing is written.
 """
 
 import csv
@@ -27,6 +28,8 @@ from .models import MediaMention, Outlet
 
 REQUIRED_COLUMNS = ("outlet", "headline", "link", "date", "medium", "language", "reach")
 OPTIONAL_COLUMNS = ("kind", "excerpt", "country")
+# The mention's columns a row may leave empty; an empty one keeps what a mention already stored has.
+KEPT_WHEN_EMPTY = ("link", "date", "language", "reach", "kind", "excerpt")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 WHOLE_NUMBER = re.compile(r"^\d{1,3}([,. \u00a0]\d{3})+$|^\d+$")
 
@@ -389,6 +392,20 @@ class MediaMentionResource(resources.ModelResource):
                 % {"row": earlier}
             }
         )
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """
+        As import-export's, but an empty cell of a row that updates a saved mention keeps the mention's value: an
+        editor who re-imports a spreadsheet without, say, its links filled would otherwise wipe the stored links.
+        """
+        value = row.get(field.column_name)
+        if (
+            not instance._state.adding
+            and field.column_name in KEPT_WHEN_EMPTY
+            and (value is None or not force_str(value).strip())
+        ):
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         """

@@ -1,3 +1,4 @@
+import datetime
 import re
 import tempfile
 from pathlib import Path
@@ -440,6 +441,56 @@ def test_mentions_typed_in_the_back_office_are_matched_by_outlet_and_headline(st
     assert str(typed.date) == "2024-11-06"
 
 
+def test_a_row_with_empty_cells_keeps_what_the_mention_it_matches_has(staff, event):
+    """An editor re-imports a spreadsheet whose link, date, … cells were never filled: nothing stored is lost."""
+    saved = MediaMentionFactory(
+        event=event, outlet=OutletFactory(name="Caracol", medium="tv"), headline="Entrevista con los coanfitriones",
+        link="https://caracol.example/e", date=datetime.date(2024, 11, 6), language="es", reach=300_000,
+        kind=MediaMention.Kind.INTERVIEW, excerpt="Hay que actuar ya",
+    )  # fmt: skip
+    history = MediaMention.history.count()
+    text = """outlet,headline,link,date,medium,language,reach,kind,excerpt
+Caracol,Entrevista con los coanfitriones,,,TV,,,,
+"""
+
+    preview = upload(staff, event, text)
+
+    assert [row.import_type for row in preview.context["result"].valid_rows()] == ["skip"]
+    done = confirm(staff, preview)
+    assert (
+        "Import finished: 0 new, 0 updated, 0 deleted and 1 skipped media mentions." in done.content.decode()
+    )
+    saved.refresh_from_db()
+    assert (saved.link, saved.date, saved.language, saved.reach, saved.kind, saved.excerpt) == (
+        "https://caracol.example/e", datetime.date(2024, 11, 6), "es", 300_000, "interview", "Hay que actuar ya",
+    )  # fmt: skip
+    assert MediaMention.history.count() == history
+
+
+def test_a_row_without_a_link_that_changes_a_mention_keeps_its_link(staff, event):
+    saved = MediaMentionFactory(
+        event=event, outlet=OutletFactory(name="Caracol", medium="tv"), headline="Entrevista con los coanfitriones",
+        link="https://caracol.example/e", reach=300_000,
+    )  # fmt: skip
+    text = """outlet,headline,link,date,medium,language,reach
+Caracol,Entrevista con los coanfitriones,,2024-11-07,TV,es,350000
+"""
+
+    preview = upload(staff, event, text)
+
+    result = preview.context["result"]
+    [row] = result.valid_rows()
+    assert row.import_type == "update"
+    changes = dict(zip(result.diff_headers, row.diff, strict=True))
+    assert (changes["link"], changes["reach"]) == (
+        "<span>https://caracol.example/e</span>",
+        "<span>3</span><del>0</del><ins>5</ins><span>0000</span>",
+    )
+    confirm(staff, preview)
+    saved.refresh_from_db()
+    assert (saved.link, saved.reach) == ("https://caracol.example/e", 350_000)
+
+
 def test_outlets_and_headlines_are_matched_whatever_the_capitals_of_their_accented_letters(staff, event):
     # "CARACOL TELEVISIÓN" is the outlet stored as "Caracol Televisión" (on SQLite too, whose own case folding
     # knows ASCII alone), and "ENTREVISTA EN BOGOTÁ" the mention typed as "Entrevista en Bogotá".
@@ -469,6 +520,10 @@ def test_the_import_page_explains_the_columns(staff):
 
     assert "<code>outlet, headline, link, date, medium, language, reach</code>" in content
     assert re.search(r"if any row has an error, nothing is imported", content)
+    assert (
+        "an empty cell keeps what the mention has (to clear a value, edit the mention in the back office)"
+        in content
+    )
 
 
 def test_the_import_page_lists_every_column_the_import_reads(staff):
