@@ -167,6 +167,34 @@ class MediumWidget(widgets.Widget):
         return medium
 
 
+class CountryWidget(widgets.Widget):
+    """
+    A new outlet's country, as its ISO code (CO, COL, 170) or its English name. Like the medium, it is not imported
+    into the mention: the outlet's widget reads it to create an outlet, and MediaMentionResource.import_instance()
+    checks it, so that a country that is not one is told under its column.
+    """
+
+    def clean(self, value, row=None, **kwargs):
+        text = force_str(value or "").strip()
+        if not text:
+            return ""
+        code = countries.alpha2(text) or countries.by_name(text)
+        if not code:
+            raise ValueError(
+                _(
+                    "“%(country)s” is not a country; write its ISO code, such as CO, or its name in English, "
+                    "such as Colombia."
+                )
+                % {"country": text}
+            )
+        return code
+
+
+def outlet_named(name):
+    """The outlet of this name, ignoring case; None when an import would make it."""
+    return Outlet.objects.filter(name__iexact=name).first()
+
+
 class OutletWidget(widgets.ForeignKeyWidget):
     """An outlet matched by name, ignoring case, or created from the row's name, medium and country."""
 
@@ -179,7 +207,7 @@ class OutletWidget(widgets.ForeignKeyWidget):
             raise ValueError(_("Give the outlet's name."))
         medium_text = force_str((row or {}).get("medium") or "").strip()
         medium = parse_medium(medium_text) if medium_text else None
-        outlet = Outlet.objects.filter(name__iexact=name).first()
+        outlet = outlet_named(name)
         if outlet is not None:
             if medium and outlet.medium != medium:
                 raise ValueError(
@@ -201,25 +229,17 @@ class OutletWidget(widgets.ForeignKeyWidget):
                 _("“%(outlet)s” is a new outlet: give its medium (print, digital, TV or radio).")
                 % {"outlet": name}
             )
-        outlet = Outlet(name=name, medium=medium, country=self._country((row or {}).get("country")))
+        try:
+            country = CountryWidget().clean((row or {}).get("country"))
+        except ValueError:
+            return None  # No outlet is made; the country's column tells why (MediaMentionResource.import_instance).
+        outlet = Outlet(name=name, medium=medium, country=country)
         try:
             outlet.full_clean()
         except ValidationError as error:
             raise ValueError(" ".join(error.messages)) from None
         outlet.save()
         return outlet
-
-    @staticmethod
-    def _country(value):
-        text = force_str(value or "").strip()
-        if not text:
-            return ""
-        code = countries.alpha2(text) or countries.by_name(text)
-        if not code:
-            raise ValueError(
-                _("“%(country)s” is not a country; write a code such as CO.") % {"country": text}
-            )
-        return code
 
     def render(self, value, obj=None, **kwargs):
         return value.name if value else ""
@@ -332,7 +352,7 @@ class MediaMentionResource(resources.ModelResource):
     kind = Field(attribute="kind", column_name="kind", widget=KindWidget(), saves_null_values=False)
     excerpt = Field(attribute="excerpt", column_name="excerpt", widget=TextWidget())
     # Read, like the medium, by the outlet's widget when it creates an outlet.
-    country = Field(attribute="outlet__country", column_name="country", readonly=True)
+    country = Field(attribute="outlet__country", column_name="country", widget=CountryWidget(), readonly=True)
 
     class Meta:
         model = MediaMention
@@ -409,14 +429,23 @@ class MediaMentionResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         """
-        As import-export's, and a medium that is not one is told under the medium column: import-export never
-        reads a read-only column, and the outlet's widget, which does, would have told it under the outlet.
+        As import-export's, and a medium that is not one is told under the medium column, and a new outlet's country
+        that is not one under the country column: import-export never reads a read-only column, and the outlet's
+        widget, which does, would have told them under the outlet. The country of an outlet already recorded is
+        not read.
         """
         errors = {}
         try:
             self.fields["medium"].widget.clean(row.get("medium"), row=row)
         except ValueError as error:
             errors["medium"] = [ValidationError(force_str(error), code="invalid")]
+        outlet = force_str(row.get("outlet") or "").strip()
+        country = force_str(row.get("country") or "").strip()
+        if outlet and country and outlet_named(outlet) is None:
+            try:
+                self.fields["country"].widget.clean(country, row=row)
+            except ValueError as error:
+                errors["country"] = [ValidationError(force_str(error), code="invalid")]
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
@@ -426,12 +455,12 @@ class MediaMentionResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """
-        As import-export's, but a row whose new outlet was not made, its medium not being one, is not told that it
-        has no outlet as well: the medium's message says what to correct.
+        As import-export's, but a row whose new outlet was not made, its medium or country not being one, is not told
+        that it has no outlet as well: the medium's or country's message says what to correct.
         """
         errors = dict(import_validation_errors or {})
         exclude = set(errors)
-        if "medium" in errors and instance.outlet_id is None:
+        if instance.outlet_id is None and errors.keys() & {"medium", "country"}:
             exclude.add("outlet")
         if self._meta.clean_model_instances:
             try:

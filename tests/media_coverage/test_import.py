@@ -204,6 +204,46 @@ Radio Nueva,A new outlet,https://n.example/2,2024-11-07,telegraph,es,10
     assert list(Outlet.objects.values_list("name", flat=True)) == ["El Tiempo"]
 
 
+def test_a_country_that_is_not_one_is_told_under_the_country_column(staff, event):
+    OutletFactory(name="El Tiempo", medium=Outlet.Medium.PRINT)
+    text = """outlet,headline,link,date,medium,language,reach,country
+Radio Nueva,A new outlet,https://n.example/1,2024-11-07,radio,es,10,Narnia
+El Tiempo,A known outlet: its country is not read,https://n.example/2,2024-11-07,print,es,10,Narnia
+Radio Otra,A new outlet without a medium,https://n.example/3,2024-11-07,,es,10,Atlantis
+Radio Tercera,A new outlet with neither,https://n.example/4,2024-11-07,telegraph,es,10,Atlantis
+"""
+
+    response = upload(staff, event, text)
+
+    not_a_country = (
+        "“{}” is not a country; write its ISO code, such as CO, or its name in English, such as Colombia."
+    )
+    assert row_errors(response) == [
+        (1, {"country": [not_a_country.format("Narnia")]}),
+        (3, {"outlet": ["“Radio Otra” is a new outlet: give its medium (print, digital, TV or radio)."],
+             "country": [not_a_country.format("Atlantis")]}),
+        (4, {"medium": ["“telegraph” is not a medium; write print, digital, TV or radio."],
+             "country": [not_a_country.format("Atlantis")]}),
+    ]  # fmt: skip
+    assert (
+        '<li><span class="import-error-field">country</span>: “Narnia” is not a country;'
+        in response.content.decode()
+    )
+    assert MediaMention.objects.count() == 0
+    assert list(Outlet.objects.values_list("name", flat=True)) == ["El Tiempo"]
+
+
+@pytest.mark.parametrize("country", ["CO", "col", "Colombia"])
+def test_a_new_outlets_country_is_its_iso_code_or_its_english_name(staff, event, country):
+    text = f"""outlet,headline,link,date,medium,language,reach,country
+Radio Nueva,A new outlet,https://n.example/1,2024-11-07,radio,es,10,{country}
+"""
+
+    confirm(staff, upload(staff, event, text))
+
+    assert list(Outlet.objects.values_list("name", "country")) == [("Radio Nueva", "CO")]
+
+
 def test_a_row_without_a_headline_is_told_so_once(staff, event):
     text = """outlet,headline,link,date,medium,language,reach
 Semana,,https://s.example/1,2024-11-07,digital,es,10
