@@ -44,8 +44,10 @@ def sync_roles_after_migrate(sender, using="default", apps=global_apps, **kwargs
 
 def reads_donor_data(user_pk):
     """
-    Whether the account, as stored, may read donation enquiries: a superuser, or through its groups or its own
-    permissions (Fundraising, or anything a superuser granted by hand).
+    Whether the account, as stored, may read donation enquiries: an active staff account (the admin lets in no
+    other, so unticking Active takes the access away and ticking it again gives it back) that is a superuser,
+    or holds the permission through its groups or its own permissions (Fundraising, or anything a superuser
+    granted by hand).
     """
     from django.contrib.auth import get_user_model
     from django.db.models import Q
@@ -53,7 +55,7 @@ def reads_donor_data(user_pk):
     enquiries = {"content_type__app_label": "donations", "codename": "view_donationenquiry"}
     return (
         get_user_model()
-        .objects.filter(pk=user_pk)
+        .objects.filter(pk=user_pk, is_active=True, is_staff=True)
         .filter(
             Q(is_superuser=True)
             | Q(**{f"groups__permissions__{key}": value for key, value in enquiries.items()})

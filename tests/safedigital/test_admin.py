@@ -309,3 +309,26 @@ def test_a_mail_server_that_fails_does_not_undo_the_change(
     assert [record.getMessage() for record in caplog.records] == [
         "The e-mail telling the fundraising team of a change of access could not be sent."
     ]
+
+
+def test_the_team_is_told_when_an_account_that_holds_fundraising_is_made_active_or_staff_again(
+    client, administrator, fundraiser, fundraising_team, mailoutbox, django_capture_on_commit_callbacks
+):
+    """
+    The e-mail's remedy is to untick Active: ticking it again gave the account back its access to donors' data,
+    and nobody was told, since the account had held Fundraising all along. An account that cannot sign in to
+    the admin (inactive, or not staff) does not read donors' data; made able to again, it is given access.
+    """
+    client.force_login(administrator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deactivated = change_user(client, fundraiser, is_active="")
+        reactivated = change_user(client, fundraiser)
+        not_staff = change_user(client, fundraiser, is_staff="")
+        staff_again = change_user(client, fundraiser)
+
+    responses = (deactivated, reactivated, not_staff, staff_again)
+    assert [response.status_code for response in responses] == [302] * 4
+    assert [message.subject for message in mailoutbox] == [
+        "[Safe Digital] ada gave fran access to donors' enquiries"
+    ] * 2
