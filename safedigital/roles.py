@@ -47,12 +47,15 @@ def reads_donor_data(user_pk):
     Whether the account, as stored, may read donation enquiries: an active staff account (the admin lets in no
     other, so unticking Active takes the access away and ticking it again gives it back) that is a superuser,
     or holds the permission through its groups or its own permissions (Fundraising, or anything a superuser
-    granted by hand).
+    granted by hand): to view the enquiries, or to change them, which the admin takes as leave to view them.
     """
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
-    enquiries = {"content_type__app_label": "donations", "codename": "view_donationenquiry"}
+    enquiries = {
+        "content_type__app_label": "donations",
+        "codename__in": ["view_donationenquiry", "change_donationenquiry"],
+    }
     return (
         get_user_model()
         .objects.filter(pk=user_pk, is_active=True, is_staff=True)

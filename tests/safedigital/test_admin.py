@@ -332,3 +332,20 @@ def test_the_team_is_told_when_an_account_that_holds_fundraising_is_made_active_
     assert [message.subject for message in mailoutbox] == [
         "[Safe Digital] ada gave fran access to donors' enquiries"
     ] * 2
+
+
+def test_a_grant_of_changing_enquiries_alone_is_access_to_donors_data_too(
+    client, boss, editor, fundraising_team, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The admin opens a model's records to whoever may change them, without the permission to view them."""
+    change = Permission.objects.get(content_type__app_label="donations", codename="change_donationenquiry")
+    client.force_login(boss)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_user(client, editor, user_permissions=[change.pk])
+
+    client.force_login(editor)
+    assert client.get(reverse("admin:donations_donationenquiry_changelist")).status_code == 200
+    assert [message.subject for message in mailoutbox] == [
+        "[Safe Digital] boss gave eddie access to donors' enquiries"
+    ]
