@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .roles import ROLE_APPS, reads_donor_data
+from .roles import ROLE_APPS, donor_data_readers, reads_donor_data
 from .widgets import Select
 
 logger = logging.getLogger(__name__)
@@ -184,6 +184,19 @@ class RoleGroupAdmin(GroupAdmin):
             if obj is not None and obj.name in ROLE_APPS:
                 readonly.append("name")
         return readonly
+
+    def save_model(self, request, obj, form, change):
+        # Its members who read donors' data, as stored, before this change (a new group has none).
+        before = donor_data_readers().filter(groups=obj).values_list("pk", flat=True) if change else []
+        obj.donor_data_readers_before = [*before]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """A superuser who lets a group read donors' data gives each of its members access: the team is told."""
+        super().save_related(request, form, formsets, change)
+        group = form.instance
+        for user in donor_data_readers().filter(groups=group).exclude(pk__in=group.donor_data_readers_before):
+            tell_fundraising_of_donor_data_access(request.user, user, password_set=False)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.name in ROLE_APPS and not request.user.is_superuser:

@@ -43,8 +43,13 @@ def sync_roles_after_migrate(sender, using="default", apps=global_apps, **kwargs
 
 
 def reads_donor_data(user_pk):
+    """Whether the account, as stored, may read donation enquiries (donor_data_readers)."""
+    return donor_data_readers().filter(pk=user_pk).exists()
+
+
+def donor_data_readers():
     """
-    Whether the account, as stored, may read donation enquiries: an active staff account (the admin lets in no
+    The accounts that, as stored, may read donation enquiries: each an active staff account (the admin lets in no
     other, so unticking Active takes the access away and ticking it again gives it back) that is a superuser,
     or holds the permission through its groups or its own permissions (Fundraising, or anything a superuser
     granted by hand): to view the enquiries, or to change them, which the admin takes as leave to view them.
@@ -58,11 +63,11 @@ def reads_donor_data(user_pk):
     }
     return (
         get_user_model()
-        .objects.filter(pk=user_pk, is_active=True, is_staff=True)
+        .objects.filter(is_active=True, is_staff=True)
         .filter(
             Q(is_superuser=True)
             | Q(**{f"groups__permissions__{key}": value for key, value in enquiries.items()})
             | Q(**{f"user_permissions__{key}": value for key, value in enquiries.items()})
         )
-        .exists()
+        .distinct()
     )

@@ -349,3 +349,35 @@ def test_a_grant_of_changing_enquiries_alone_is_access_to_donors_data_too(
     assert [message.subject for message in mailoutbox] == [
         "[Safe Digital] boss gave eddie access to donors' enquiries"
     ]
+
+
+def test_a_superuser_letting_a_group_read_donors_data_is_named_for_each_of_its_members(
+    client, boss, editor, django_user_model, fundraising_team, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Giving the Editors' group a permission on the enquiries gave every editor access, and nobody was told."""
+    editors = Group.objects.get(name=EDITORS)
+    gone = django_user_model.objects.create_user("gone", password="x", is_staff=True, is_active=False)
+    gone.groups.add(editors)
+    client.force_login(boss)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:auth_group_change", args=[editors.pk]),
+            {
+                "name": EDITORS,
+                "permissions": [*editors.permissions.values_list("pk", flat=True), *donor_data_permissions()],
+            },
+        )
+        again = client.post(
+            reverse("admin:auth_group_change", args=[editors.pk]),
+            {"name": EDITORS, "permissions": list(editors.permissions.values_list("pk", flat=True))},
+        )
+
+        added = client.post(
+            reverse("admin:auth_group_add"), {"name": "Donor care", "permissions": donor_data_permissions()}
+        )
+
+    assert (response.status_code, again.status_code, added.status_code) == (302, 302, 302)
+    assert [message.subject for message in mailoutbox] == [
+        "[Safe Digital] boss gave eddie access to donors' enquiries"
+    ]
