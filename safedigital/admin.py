@@ -155,11 +155,16 @@ class StaffUserAdmin(UserAdmin):
             tell_fundraising_of_donor_data_access(request.user, user, password_set=False)
 
     def user_change_password(self, request, id, form_url=""):
-        """Setting the password of an account that reads donors' data is signing in as it: the team is told."""
+        """
+        Setting the password of an account that reads donors' data is signing in as it: the team is told. Django's
+        page also redirects when it set nothing (conflicting choices) or disabled the password, which is no way in.
+        """
+        before = self.get_object(request, unquote(id))
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, unquote(id))
-            if user.pk != request.user.pk and reads_donor_data(user.pk):
+            password_set = user.password != before.password and user.has_usable_password()
+            if password_set and user.pk != request.user.pk and reads_donor_data(user.pk):
                 tell_fundraising_of_donor_data_access(request.user, user, password_set=True)
         return response
 

@@ -381,3 +381,26 @@ def test_a_superuser_letting_a_group_read_donors_data_is_named_for_each_of_its_m
     assert [message.subject for message in mailoutbox] == [
         "[Safe Digital] boss gave eddie access to donors' enquiries"
     ]
+
+
+def test_the_team_is_not_told_of_a_password_set_when_none_was(
+    client, administrator, fundraiser, fundraising_team, mailoutbox, django_capture_on_commit_callbacks
+):
+    """
+    Django's password page also redirects when it sets nothing (conflicting choices, sent without JavaScript), and
+    when it disables the account's password: the team read that the Administrator had set a new password, which
+    whoever knew it could sign in with.
+    """
+    url = reverse("admin:auth_user_password_change", args=[fundraiser.pk])
+    client.force_login(administrator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        conflicting = client.post(url, {"usable_password": "false", "password1": "", "password2": ""})
+        fundraiser.refresh_from_db()
+        still_usable = fundraiser.has_usable_password()
+        disabled = client.post(url, {"usable_password": "false", "unset-password": "1"})
+
+    assert (conflicting.status_code, disabled.status_code) == (302, 302)
+    fundraiser.refresh_from_db()
+    assert (still_usable, fundraiser.has_usable_password()) == (True, False)
+    assert mailoutbox == []
