@@ -18,6 +18,9 @@ CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 
 def main(arguments):
     env_int("WEB_CONCURRENCY", 1, error=SystemExit)
+    if os.environ.get("WEB_CONCURRENCY") == "":
+        # Empty is the default, as for every whole number (gunicorn.conf.py's); gunicorn's int("") would raise.
+        del os.environ["WEB_CONCURRENCY"]
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     os.execv(gunicorn, [gunicorn, "-c", str(CONFIG), *arguments])  # noqa: S606 (our own venv's gunicorn)
 

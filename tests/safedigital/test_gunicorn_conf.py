@@ -3,6 +3,7 @@ gunicorn, started as `make serve` starts it (python -m safedigital.serve), reads
 (gunicorn.conf.py), and says which one is wrong.
 """
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -59,3 +60,17 @@ def test_a_setting_that_is_not_a_whole_number_is_named(name):
     assert result.returncode != 0
     assert result.stderr.strip() == f"{name} must be a whole number, not 'thirty'."
     assert result.stdout == ""  # gunicorn did not start: it would have printed its settings
+
+
+def test_settings_left_empty_take_their_defaults():
+    """
+    As the other whole numbers, an empty WEB_CONCURRENCY (a copied .env with the value left out) is the default:
+    gunicorn itself read it as it was imported, before any configuration, and stopped with int()'s traceback.
+    """
+    empty = ["WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS"]
+    result = gunicorn_settings(**dict.fromkeys(empty, ""))
+
+    assert result.returncode == 0, result.stderr
+    printed = dict(line.replace(" ", "").partition("=")[::2] for line in result.stdout.splitlines())
+    assert printed["workers"] == str(multiprocessing.cpu_count() * 2 + 1)
+    assert (printed["threads"], printed["timeout"], printed["max_requests"]) == ("1", "30", "0")
