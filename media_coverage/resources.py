@@ -441,11 +441,13 @@ class MediaMentionResource(resources.ModelResource):
             errors["medium"] = [ValidationError(force_str(error), code="invalid")]
         outlet = force_str(row.get("outlet") or "").strip()
         country = force_str(row.get("country") or "").strip()
-        if outlet and country and outlet_named(outlet) is None:
+        if outlet and country:
             try:
                 self.fields["country"].widget.clean(country, row=row)
             except ValueError as error:
-                errors["country"] = [ValidationError(force_str(error), code="invalid")]
+                # Only a country that is not one costs a look for the outlet (one query a row otherwise).
+                if outlet_named(outlet) is None:
+                    errors["country"] = [ValidationError(force_str(error), code="invalid")]
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:

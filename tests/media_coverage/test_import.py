@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from import_export.tmp_storages import CacheStorage
@@ -242,6 +244,33 @@ Radio Nueva,A new outlet,https://n.example/1,2024-11-07,radio,es,10,{country}
     confirm(staff, upload(staff, event, text))
 
     assert list(Outlet.objects.values_list("name", "country")) == [("Radio Nueva", "CO")]
+
+
+def test_a_country_column_costs_no_query_of_its_own(staff, event):
+    """The country is looked at only when it is not one: a file with a country in every row is not slower to check."""
+    for name, medium in [("El Tiempo", "print"), ("Semana", "digital"), ("Caracol", "tv")]:
+        OutletFactory(name=name, medium=medium)
+    rows = [
+        ("El Tiempo", "print", "CO"), ("Semana", "digital", "Colombia"), ("Caracol", "TV", "CO"),
+        ("Radio Nueva", "radio", "col"),
+    ]  # fmt: skip
+
+    def queries_to_preview(country_column):
+        header = "outlet,headline,link,date,medium,language,reach" + (",country" if country_column else "")
+        lines = [
+            f"{outlet},Headline {number},https://n.example/{number},2024-11-07,{medium},es,10"
+            + (f",{country}" if country_column else "")
+            for number, (outlet, medium, country) in enumerate(rows)
+        ]
+        text = "\n".join([header, *lines]) + "\n"
+        with CaptureQueriesContext(connection) as queries:
+            response = upload(staff, event, text)
+        assert not response.context["result"].has_validation_errors()
+        return len(queries)
+
+    queries_to_preview(country_column=True)  # warm the session and content types
+
+    assert queries_to_preview(country_column=True) == queries_to_preview(country_column=False)
 
 
 def test_a_row_without_a_headline_is_told_so_once(staff, event):
