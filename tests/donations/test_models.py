@@ -1,11 +1,12 @@
 import datetime
+import importlib
 import uuid
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from donations.models import DonationEnquiry, StatusChange
@@ -207,3 +208,21 @@ def test_anonymising_twice_changes_nothing_the_second_time():
 
     assert DonationEnquiry.objects.anonymise() == 1
     assert DonationEnquiry.objects.anonymise() == 0
+
+
+def test_migrating_back_past_the_search_leaves_the_unaccent_extension_in_place():
+    """
+    The extension may be a superuser's (README: "Running in production"), which the site's role may not drop: taking
+    the migration back tried, and stopped with "must be owner of extension unaccent".
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+    migration = importlib.import_module("donations.migrations.0003_unaccent_extension").Migration
+    (operation,) = migration.operations
+
+    with connection.schema_editor() as editor:
+        operation.database_backwards("donations", editor, None, None)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'")
+        assert cursor.fetchone() == (1,)
