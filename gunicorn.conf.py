@@ -17,14 +17,15 @@ env_int = partial(environment.env_int, error=SystemExit)
 
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-workers = env_int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
-threads = env_int("GUNICORN_THREADS", 1)
-timeout = env_int("GUNICORN_TIMEOUT", 30)
+# At least one worker and one thread: gunicorn started with none and answered nothing.
+workers = env_int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1, minimum=1)
+threads = env_int("GUNICORN_THREADS", 1, minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=0)  # 0: no timeout
 graceful_timeout = 20
 keepalive = 5
 # Recycling workers is off by default: every restart costs a worker's start-up (about a second of CPU) and its
 # warm caches, which at hundreds of requests a second would be every few seconds. Set it to bound a leak.
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 0)
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 0, minimum=0)
 max_requests_jitter = max_requests // 10
 # "-" logs each request to stdout; empty turns the access log off.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None

@@ -17,7 +17,7 @@ CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 
 
 def main(arguments):
-    env_int("WEB_CONCURRENCY", 1, error=SystemExit)
+    env_int("WEB_CONCURRENCY", 1, error=SystemExit, minimum=1)
     if os.environ.get("WEB_CONCURRENCY") == "":
         # Empty is the default, as for every whole number (gunicorn.conf.py's); gunicorn's int("") would raise.
         del os.environ["WEB_CONCURRENCY"]

@@ -62,6 +62,19 @@ def test_a_setting_that_is_not_a_whole_number_is_named(name):
     assert result.stdout == ""  # gunicorn did not start: it would have printed its settings
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "minimum"),
+    [("WEB_CONCURRENCY", "0", 1), ("GUNICORN_THREADS", "0", 1), ("GUNICORN_TIMEOUT", "-5", 0)],
+)
+def test_a_number_too_small_to_serve_is_named(name, value, minimum):
+    """WEB_CONCURRENCY=0 started gunicorn with no worker: it ran, and answered nothing."""
+    result = gunicorn_settings(**{name: value})
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == f"{name} must be a whole number of at least {minimum}, not {value!r}."
+    assert result.stdout == ""
+
+
 def test_settings_left_empty_take_their_defaults():
     """
     As the other whole numbers, an empty WEB_CONCURRENCY (a copied .env with the value left out) is the default:
