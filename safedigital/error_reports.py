@@ -32,10 +32,17 @@ class AsOneLineWarning(logging.Filter):
     """
     A logging filter that passes a copy of each record on as a WARNING without its traceback. For requests
     naming a host the site does not serve (Django's DisallowedHost, logged as an ERROR with its traceback):
-    scanners send them to any public address all day, and the 400 they get is no error of the site.
+    scanners send them to any public address all day, and the 400 they get is no error of the site. `level` is
+    the site's LOG_LEVEL: above WARNING, the line is not printed at all.
     """
 
+    def __init__(self, level="WARNING"):
+        super().__init__()
+        self.level = logging.getLevelNamesMapping()[level]
+
     def filter(self, record):
+        if self.level > logging.WARNING:
+            return False
         record = logging.makeLogRecord(record.__dict__)
         record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
         record.exc_info = record.exc_text = None

@@ -514,7 +514,7 @@ LOGGING = {
             "()": "django.utils.log.CallbackFilter",
             "callback": "ext://safedigital.error_reports.not_unavailable",
         },
-        "as_one_line_warning": {"()": "safedigital.error_reports.AsOneLineWarning"},
+        "as_one_line_warning": {"()": "safedigital.error_reports.AsOneLineWarning", "level": LOG_LEVEL},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},

@@ -287,3 +287,17 @@ def test_check_deploy_warns_of_a_proxy_whose_address_would_be_every_visitors(pro
     assert result.returncode == 0, result.stderr
     assert ("(safedigital.W002) PROXY_COUNT is 0" in output) == warned
     assert ("System check identified no issues" in output) != warned
+
+
+@pytest.mark.parametrize(("level", "printed"), [("INFO", True), ("ERROR", False)])
+def test_requests_for_a_host_not_served_follow_log_level(level, printed):
+    """Their one WARNING line was printed even under LOG_LEVEL=ERROR, which asks for errors only."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('django.security.DisallowedHost').error('Invalid HTTP_HOST header')",
+        LOG_LEVEL=level,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert ("WARNING django.security.DisallowedHost Invalid HTTP_HOST header" in result.stderr) is printed
