@@ -8,7 +8,6 @@ share.
 """
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.contrib import admin
@@ -18,8 +17,6 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -28,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .roles import ROLE_APPS, donor_data_readers, reads_donor_data
+from .tasks import enqueue_with_the_transaction, send_fundraising_notice
 from .widgets import Select
 
 logger = logging.getLogger(__name__)
@@ -70,8 +68,8 @@ def view_on_site(request, content_type_id, object_id):
 def tell_fundraising_of_donor_data_access(actor, user, password_set):
     """
     E-mails the fundraising team (FUNDRAISING_EMAILS), once the change is committed, that `actor` gave `user`
-    access to donors' data or set the password of an account that has it. A mail server that fails is logged;
-    the change stands.
+    access to donors' data or set the password of an account that has it: a task queued with the change, which a
+    mail server that fails does not undo and which is tried again later (safedigital.tasks).
     """
     if not settings.FUNDRAISING_EMAILS:
         logger.warning("Access to donors' data changed, and FUNDRAISING_EMAILS is empty: nobody was told.")
@@ -93,16 +91,7 @@ def tell_fundraising_of_donor_data_access(actor, user, password_set):
                 "history_url": settings.SITE_URL + reverse("admin:auth_user_history", args=[user.pk]),
             },
         )
-    transaction.on_commit(
-        partial(send_fundraising_notice, f"[{settings.SITE_NAME}] {subject}", body), robust=True
-    )
-
-
-def send_fundraising_notice(subject, body):
-    try:
-        send_mail(subject, body, None, settings.FUNDRAISING_EMAILS)
-    except Exception:
-        logger.exception("The e-mail telling the fundraising team of a change of access could not be sent.")
+    enqueue_with_the_transaction(send_fundraising_notice, f"[{settings.SITE_NAME}] {subject}", body)
 
 
 admin.site.unregister(User)

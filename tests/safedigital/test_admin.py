@@ -6,12 +6,16 @@ fundraising team is told whenever an account is given access to donors' data or 
 
 import logging
 import smtplib
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from safedigital.roles import ADMINISTRATORS, EDITORS, FUNDRAISING, sync_roles
 from tests import factories
@@ -299,7 +303,7 @@ def test_a_mail_server_that_fails_does_not_undo_the_change(
             "django.core.mail.backends.locmem.EmailBackend.send_messages",
             side_effect=smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
         ),
-        caplog.at_level(logging.ERROR, logger="safedigital.admin"),
+        caplog.at_level(logging.ERROR, logger="safedigital.tasks"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = change_user(client, editor, groups=[Group.objects.get(name=FUNDRAISING).pk])
@@ -308,6 +312,32 @@ def test_a_mail_server_that_fails_does_not_undo_the_change(
     assert list(editor.groups.values_list("name", flat=True)) == [FUNDRAISING]
     assert [record.getMessage() for record in caplog.records] == [
         "The e-mail telling the fundraising team of a change of access could not be sent."
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_tasks_in_the_database_the_notice_is_queued_with_the_change_and_sent_again_later(
+    client, administrator, editor, fundraising_team, task_worker
+):
+    """It was sent in the admin's request, once: a mail server down then lost it, but for a log line."""
+    client.force_login(administrator)
+    change_user(client, editor, groups=[Group.objects.get(name=FUNDRAISING).pk])
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "safedigital.tasks.send_fundraising_notice"
+
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    ):
+        task_worker()
+
+    assert mail.outbox == []
+    retry = DBTaskResult.objects.get(status="READY")
+    assert timezone.now() + timedelta(minutes=4) < retry.run_after < timezone.now() + timedelta(minutes=6)
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    task_worker()
+    assert [message.subject for message in mail.outbox] == [
+        "[Safe Digital] ada gave eddie access to donors' enquiries"
     ]
 
 
