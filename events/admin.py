@@ -299,7 +299,7 @@ class ParticipationFormSet(BaseInlineFormSet):
     """
     A session's participant rows. Two rows with the same speaker are told so beside the later one, naming the
     speaker: Django's own check said "Please correct the duplicate data for speaker." above the rows. (A speaker
-    already stored in the session is told by Participation.clean().)
+    already stored in the session is told by Participation.validate_constraints().)
     """
 
     def clean(self):

@@ -3,8 +3,8 @@ import zoneinfo
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, router
 from django.db.models import Q, StringAgg, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -652,17 +652,23 @@ class Participation(ChoiceLabelsMixin, models.Model):
         """What an editor is told about a speaker put in a session they are already in: who, in plain words."""
         return _("“%(speaker)s” is already in this session.") % {"speaker": speaker}
 
-    def clean(self):
-        # The constraint's own message names no one and stands above the row; this one names the speaker, beside
-        # the speaker (and, being there, the constraint is not checked again).
-        if (
-            self.session_id
-            and self.speaker_id
-            and Participation.objects.filter(session_id=self.session_id, speaker_id=self.speaker_id)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
-            raise ValidationError({"speaker": self.already_in_session(self.speaker)})
+    def validate_constraints(self, exclude=None):
+        """
+        As Django's, but a speaker already in the session is named beside the speaker: the constraint's own message
+        names no one, and Django puts a constraint on several fields above the whole row.
+        """
+        using = router.db_for_write(Participation, instance=self)
+        errors = {}
+        for constraint in self._meta.constraints:
+            try:
+                constraint.validate(Participation, self, exclude=exclude, using=using)
+            except ValidationError as error:
+                if constraint.name == "speaker_once_per_session":
+                    errors.setdefault("speaker", []).append(self.already_in_session(self.speaker))
+                else:
+                    errors.setdefault(NON_FIELD_ERRORS, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
 
 
 THEME_SEPARATOR = "\x1f"
