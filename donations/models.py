@@ -23,6 +23,14 @@ NOTES_MAX_LENGTH = 10_000
 PERSONAL_FIELDS = ("name", "email", "organisation", "phone", "message", "notes", "notification_error")
 
 
+def normalise_line_breaks(text):
+    """
+    The text with each line break one line feed: a browser sends a textarea's line breaks as CRLF (as HTML says
+    it must), while the person typing, and the browser's own maxlength, count each as one character.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class SupportKind(models.TextChoices):
     """What kind of support a donor has in mind."""
 

@@ -399,6 +399,34 @@ def test_internal_notes_have_a_length_limit_said_beside_them(client, fundraiser)
     assert enquiry.notes == "x" * 10_000
 
 
+def test_internal_notes_count_each_line_break_once_as_the_fundraiser_does(client, fundraiser):
+    """The browser sends line breaks as CRLF: counted twice, notes of 9,999 characters were refused as 10,098."""
+    enquiry = DonationEnquiryFactory(notes="Called on Monday.")
+    lines = ["x" * 99] * 100  # 9,900 letters and 99 line breaks
+    client.force_login(fundraiser)
+
+    response = client.post(change_url(enquiry), admin_form_data(enquiry, notes="\r\n".join(lines)))
+
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert enquiry.notes == "\n".join(lines)
+    assert len(enquiry.notes) == 9_999
+
+    client.post(change_url(enquiry), admin_form_data(enquiry, notes="Old Mac\rline break"))
+
+    enquiry.refresh_from_db()
+    assert enquiry.notes == "Old Mac\nline break"
+
+
+def test_notes_stored_with_crlf_and_sent_back_untouched_are_not_a_change(client, fundraiser):
+    enquiry = DonationEnquiryFactory(notes="Called on Monday.\r\nSends the report on Friday.")
+    client.force_login(fundraiser)
+
+    client.post(change_url(enquiry), admin_form_data(enquiry, status=Status.CONTACTED))
+
+    assert LogEntry.objects.get().get_change_message() == "Changed Status."
+
+
 def test_a_next_action_is_not_set_in_the_past(client, fundraiser):
     enquiry = DonationEnquiryFactory()
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
