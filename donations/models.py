@@ -324,6 +324,23 @@ class DonationEnquiry(TimeStampedModel):
             return _("Anonymised enquiry #%(pk)s") % {"pk": self.pk}
         return _("Enquiry #%(pk)s") % {"pk": self.pk}
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        enquiry = super().from_db(db, field_names, values, **kwargs)
+        # The notes as stored, so clean_fields() knows whether they were changed; unknown when they were deferred.
+        if "notes" not in enquiry.get_deferred_fields():
+            enquiry._stored_notes = enquiry.notes
+        return enquiry
+
+    def clean_fields(self, exclude=None):
+        # The length limit applies to notes being written: notes stored longer before the limit existed
+        # (migration 0004) do not stop the enquiry from being saved for another change, such as its status. Line
+        # breaks stored as CRLF, before the admin form normalised them, do not make them a change.
+        stored = getattr(self, "_stored_notes", None)
+        if stored is not None and normalise_line_breaks(self.notes) == normalise_line_breaks(stored):
+            exclude = {*(exclude or ()), "notes"}
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         # The privacy consent rule is checked by its constraint (full_clean validates constraints); the form's
         # required checkbox says it beside the box.

@@ -427,6 +427,30 @@ def test_notes_stored_with_crlf_and_sent_back_untouched_are_not_a_change(client,
     assert LogEntry.objects.get().get_change_message() == "Changed Status."
 
 
+def test_notes_stored_longer_than_the_limit_stop_no_other_change_until_edited(client, fundraiser):
+    """Notes stored before the limit existed: the status could not be changed until they were shortened."""
+    lines = ["x" * 99] * 120  # 11,999 characters, stored with the browser's CRLF as notes were then
+    enquiry = DonationEnquiryFactory(notes="\r\n".join(lines))
+    client.force_login(fundraiser)
+
+    response = client.post(change_url(enquiry), admin_form_data(enquiry, status=Status.CONTACTED))
+
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert (enquiry.status, enquiry.notes) == (Status.CONTACTED, "\n".join(lines))
+
+    edited = client.post(change_url(enquiry), admin_form_data(enquiry, notes="x" * 11_000))
+
+    assertContains(
+        edited,
+        '<ul class="errorlist" id="id_notes_error"><li>Internal notes can be at most 10000 characters long; '
+        "these have 11000.</li></ul>",
+        html=True,
+    )
+    enquiry.refresh_from_db()
+    assert enquiry.notes == "\n".join(lines)
+
+
 def test_a_next_action_is_not_set_in_the_past(client, fundraiser):
     enquiry = DonationEnquiryFactory()
     yesterday = timezone.localdate() - datetime.timedelta(days=1)

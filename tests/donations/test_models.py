@@ -59,6 +59,21 @@ def test_internal_notes_are_validated_to_at_most_10000_characters():
     enquiry.full_clean()
 
 
+def test_notes_stored_longer_than_the_limit_are_validated_only_once_changed():
+    DonationEnquiryFactory(notes="x" * 12_000)
+    enquiry = DonationEnquiry.objects.get()
+    enquiry.status = DonationEnquiry.Status.CONTACTED
+
+    enquiry.full_clean()
+
+    enquiry.notes += " Called again."
+    with pytest.raises(ValidationError) as refused:
+        enquiry.full_clean()
+    assert refused.value.message_dict == {
+        "notes": ["Internal notes can be at most 10000 characters long; these have 12014."]
+    }
+
+
 def test_database_refuses_a_second_enquiry_with_the_same_form_token():
     token = uuid.uuid4()
     DonationEnquiryFactory(form_token=token)
