@@ -210,6 +210,22 @@ def log_change(request, pks, message):
     LogEntry.objects.log_actions(request.user.pk, DonationEnquiry.objects.filter(pk__in=pks), CHANGE, message)
 
 
+def leave_out_unseen_spam(modeladmin, request, queryset):
+    """
+    The enquiries a change of the pipeline applies to, and how many suspected spam it leaves out. A search reaches
+    suspected spam (SpamFilter), each row marked among the rest; but "select all" selects the search's rows on
+    every page, which the fundraiser has not seen, so a change over all of them leaves spam out unless the spam
+    filter was chosen. Rows ticked one by one are changed as ticked.
+    """
+    # Read as Django's action form reads it.
+    select_across = modeladmin.action_form.base_fields["select_across"].to_python(
+        request.POST.get("select_across")
+    )
+    if not select_across or SpamFilter.parameter_name in request.GET:
+        return queryset, 0
+    return queryset.genuine(), queryset.spam().count()
+
+
 def status_action(status):
     @admin.action(
         permissions=["change"],
@@ -218,6 +234,7 @@ def status_action(status):
         ),
     )
     def action(modeladmin, request, queryset):
+        queryset, spam_left_out = leave_out_unseen_spam(modeladmin, request, queryset)
         changed_pks = queryset.set_status(status, by=request.user)
         log_change(request, changed_pks, [{"changed": {"fields": ["Status"]}}])
         changed = len(changed_pks)
@@ -231,6 +248,19 @@ def status_action(status):
             % {"count": changed, "status": status.label},
             messages.SUCCESS,
         )
+        if spam_left_out:
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "%(count)d enquiry found by the search is suspected spam and was left out: to change it "
+                    "too, choose “Suspected spam” in the spam filter, or tick it in the list.",
+                    "%(count)d enquiries found by the search are suspected spam and were left out: to change "
+                    "them too, choose “Suspected spam” in the spam filter, or tick them in the list.",
+                    spam_left_out,
+                )
+                % {"count": spam_left_out},
+                messages.WARNING,
+            )
 
     action.__name__ = f"set_status_{status.value}"
     return action

@@ -604,6 +604,55 @@ def test_bulk_status_change_moves_the_selected_and_records_it(client, fundraiser
     assertContains(client.get(response["Location"]), "1 enquiry moved to “Contacted”.")
 
 
+def test_a_status_change_over_all_of_a_search_leaves_suspected_spam_out_and_says_so(client, fundraiser):
+    """ "Select all" during a search also selected the spam it reaches, on pages the fundraiser had not seen."""
+    first, second = DonationEnquiryFactory(name="Lucía Vega"), DonationEnquiryFactory(name="Lucía Ramos")
+    spam = DonationEnquiryFactory(name="Lucia Pills", spam=True)
+    other = DonationEnquiryFactory(name="Ana Gómez")
+    client.force_login(fundraiser)
+
+    response = run_action(client, "set_status_contacted", [first], query="?q=lucia", select_across="1")
+
+    assert set(DonationEnquiry.objects.values_list("pk", "status")) == {
+        (first.pk, Status.CONTACTED),
+        (second.pk, Status.CONTACTED),
+        (spam.pk, Status.NEW),
+        (other.pk, Status.NEW),
+    }
+    assert set(StatusChange.objects.values_list("enquiry", flat=True)) == {first.pk, second.pk}
+    page = client.get(response["Location"])
+    assert [(message.level_tag, message.message) for message in page.context["messages"]] == [
+        ("success", "2 enquiries moved to “Contacted”."),
+        (
+            "warning",
+            "1 enquiry found by the search is suspected spam and was left out: to change it too, choose "
+            "“Suspected spam” in the spam filter, or tick it in the list.",
+        ),
+    ]
+
+
+def test_a_status_change_reaches_spam_in_a_search_when_it_is_ticked_or_its_filter_chosen(client, fundraiser):
+    genuine = DonationEnquiryFactory(name="Lucía Vega")
+    ticked = DonationEnquiryFactory(name="Lucia Pills", spam=True)
+    chosen = DonationEnquiryFactory(name="Lucia Casino", spam=True)
+    client.force_login(fundraiser)
+
+    one_by_one = run_action(client, "set_status_closed", [ticked], query="?q=lucia")
+    told_one_by_one = client.get(one_by_one["Location"]).context["messages"]
+    spam_filter = run_action(
+        client, "set_status_closed", [chosen], query="?q=lucia&spam=yes", select_across="1"
+    )
+    told_spam_filter = client.get(spam_filter["Location"]).context["messages"]
+
+    assert set(DonationEnquiry.objects.values_list("pk", "status")) == {
+        (genuine.pk, Status.NEW),
+        (ticked.pk, Status.CLOSED),
+        (chosen.pk, Status.CLOSED),
+    }
+    assert [message.message for message in told_one_by_one] == ["1 enquiry moved to “Closed”."]
+    assert [message.message for message in told_spam_filter] == ["1 enquiry moved to “Closed”."]
+
+
 def test_every_status_but_new_has_a_bulk_action(client, fundraiser):
     DonationEnquiryFactory()
     client.force_login(fundraiser)
