@@ -16,6 +16,11 @@ UNICODE_UPPER serves queries only: an index or constraint built on it would be u
 extension); on SQLite, the UNACCENT that `register` gives each connection, Python's Unicode decomposition without
 its combining marks, plus the letters PostgreSQL's unaccent rules also fold though Unicode does not decompose them
 ("ø", "ł", "ß"). It serves queries only, as UNICODE_UPPER does.
+
+SQLite's UNACCENT also folds capitals, of every alphabet (str.casefold): `icontains` is LIKE there, which folds
+ASCII alone, so "мария" did not find "Мария", nor "ελενη" "Ελένη", where PostgreSQL's `icontains` (UPPER on both
+sides) found them. Both sides pass through it, so the case-insensitive lookups (`icontains`, `iexact`, ...) agree
+with PostgreSQL's; a case-sensitive one after `unaccent` ignores capitals on SQLite alone, so none is used.
 """
 
 import unicodedata
@@ -75,8 +80,13 @@ def unaccent(value):
     )
 
 
+def unaccent_casefold(value):
+    """SQLite's UNACCENT: the text without its accents, nor capitals (see above for why)."""
+    return None if value is None else unaccent(value).casefold()
+
+
 def register(sender, connection, **kwargs):
     """connection_created: gives a new SQLite connection UNICODE_UPPER and UNACCENT."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("UNICODE_UPPER", 1, unicode_upper, deterministic=True)
-        connection.connection.create_function("UNACCENT", 1, unaccent, deterministic=True)
+        connection.connection.create_function("UNACCENT", 1, unaccent_casefold, deterministic=True)

@@ -235,12 +235,16 @@ def test_filters_and_search(client, fundraiser, query, expected):
         ("fundacion", ["Lucía Vega"]),
         ("gómez", ["Ana Gomez"]),
         ("peña", ["Ana Gomez"]),
+        ("мария", ["Мария Петрова"]),
+        ("ΕΛΕΝΗ", ["Ελένη Παππά"]),
     ],
 )
-def test_search_ignores_accents(client, fundraiser, query, expected):
+def test_search_ignores_accents_and_capitals(client, fundraiser, query, expected):
     DonationEnquiryFactory(name="Lucía Vega", organisation="Fundación Horizonte")
     DonationEnquiryFactory(name="Ana Gomez", email="ana@pena.example")
     DonationEnquiryFactory(name="Luca Rossi", organisation="Rossi Trust")
+    DonationEnquiryFactory(name="Мария Петрова", organisation="Фонд Надежда")
+    DonationEnquiryFactory(name="Ελένη Παππά", organisation="Ίδρυμα Ελπίδα")
     client.force_login(fundraiser)
 
     response = client.get(reverse(CHANGELIST), {"q": query})

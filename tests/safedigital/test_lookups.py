@@ -1,4 +1,7 @@
-"""iexact ignores the capitals of every alphabet, and unaccent ignores accents, on SQLite too (safedigital/lookups.py)."""
+"""
+iexact ignores the capitals of every alphabet, and unaccent ignores accents (and with icontains the capitals of every
+alphabet), on SQLite too (safedigital/lookups.py).
+"""
 
 import pytest
 from django.db import connection
@@ -55,6 +58,26 @@ def test_unaccent_ignores_accents_on_both_sides(value):
 )
 def test_unaccent_folds_the_letters_unicode_does_not_decompose_as_postgresql_does(value, expected):
     for name in ("Østlandet Blad", "Gazeta Łódzka", "Straße Zeitung"):
+        OutletFactory(name=name)
+
+    assert list(Outlet.objects.filter(name__unaccent__icontains=value).values_list("name", flat=True)) == [
+        expected
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("мария", "Мария Петрова"),
+        ("МАРИЯ ПЕТРОВА", "Мария Петрова"),
+        ("ελενη", "Ελένη Παππά"),
+        ("ΕΛΈΝΗ", "Ελένη Παππά"),
+        ("σοφοκλής", "ΣΟΦΟΚΛΗΣ ΤΥΠΟΣ"),
+    ],
+)
+def test_unaccent_ignores_the_capitals_of_every_alphabet(value, expected):
+    """SQLite's LIKE folds ASCII alone: "мария" did not find "Мария" there, as it did on PostgreSQL."""
+    for name in ("Мария Петрова", "Ελένη Παππά", "ΣΟΦΟΚΛΗΣ ΤΥΠΟΣ", "Марина Лопес"):
         OutletFactory(name=name)
 
     assert list(Outlet.objects.filter(name__unaccent__icontains=value).values_list("name", flat=True)) == [
