@@ -21,7 +21,8 @@ from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from . import tasks
-from .models import PERSONAL_FIELDS, DonationEnquiry, StatusChange, normalise_line_breaks
+from .forms import MultilineTextField
+from .models import PERSONAL_FIELDS, DonationEnquiry, StatusChange
 
 # A spreadsheet may read a cell as a formula when it starts with one of these, even after spaces or line breaks
 # (it trims them), or when it starts with a tab, carriage return or line feed.
@@ -266,25 +267,11 @@ def status_action(status):
     return action
 
 
-class NotesField(forms.CharField):
-    """
-    Internal notes with each line break one character, as the fundraiser counts it: the browser sends each as
-    CRLF, which counted twice against the length limit and refused notes that were within it.
-    """
-
-    def to_python(self, value):
-        return normalise_line_breaks(super().to_python(value))
-
-    def has_changed(self, initial, data):
-        # Notes stored with the browser's CRLF, before they were normalised, come back unchanged when untouched.
-        return super().has_changed(normalise_line_breaks(initial or ""), data)
-
-
 class EnquiryAdminForm(forms.ModelForm):
     """The enquiry's change form, with the rules a fundraiser's slips break."""
 
     class Meta:
-        field_classes = {"notes": NotesField}
+        field_classes = {"notes": MultilineTextField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import spam
-from .models import DonationEnquiry
+from .models import DonationEnquiry, normalise_line_breaks
 
 single_line = RegexValidator(
     r"[\x00-\x1f\x7f]",
@@ -17,6 +17,21 @@ single_line = RegexValidator(
     message=_("Please keep this to one line, without special characters."),
     code="control_characters",
 )
+
+
+class MultilineTextField(forms.CharField):
+    """
+    A textarea's text with each line break one character, as the person typing counts it and as the browser's
+    maxlength does: the browser sends each as CRLF, which counted twice against the length limit and refused text
+    that was within it.
+    """
+
+    def to_python(self, value):
+        return normalise_line_breaks(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        # Text stored with the browser's CRLF, before it was normalised, comes back unchanged when untouched.
+        return super().has_changed(normalise_line_breaks(initial or ""), data)
 
 
 class EnquiryForm(forms.ModelForm):
@@ -45,6 +60,7 @@ class EnquiryForm(forms.ModelForm):
             "privacy_consent",
             "newsletter_opt_in",
         ]
+        field_classes = {"message": MultilineTextField}
         labels = {
             "name": _("Your name"),
             "email": _("E-mail address"),

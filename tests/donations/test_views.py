@@ -141,6 +141,28 @@ def test_good_enquiry_is_stored_and_the_visitor_thanked(
     assert "usually within five working days" in thanks.content.decode()
 
 
+def test_a_message_within_the_limit_as_typed_is_stored_though_the_browser_sends_each_line_break_as_two(
+    client, enquiry_data
+):
+    # 5,000 characters as the donor and the textarea's maxlength count them; sent as 7,500 with CRLF.
+    typed = "\n".join(["Line"] * 1000)[:4999] + "."
+
+    response = post(client, enquiry_data | {"message": typed.replace("\n", "\r\n")})
+
+    assert response.status_code == 302
+    assert DonationEnquiry.objects.get().message == typed
+
+
+def test_a_message_over_the_limit_as_typed_is_refused_with_the_count_as_typed(client, enquiry_data):
+    typed = "\n".join(["Line"] * 1001)[:5001]
+
+    response = post(client, enquiry_data | {"message": typed.replace("\n", "\r\n")})
+
+    assert response.status_code == 200
+    assert "at most 5000 characters (it has 5001)" in response.content.decode()
+    assert not DonationEnquiry.objects.exists()
+
+
 def test_newsletter_opt_in_is_stored_when_ticked(client, enquiry_data):
     post(client, enquiry_data | {"newsletter_opt_in": "on"})
 
