@@ -295,29 +295,59 @@ class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
         return obj.session_count
 
 
+class ParticipationForm(forms.ModelForm):
+    """A participant row of a session's form."""
+
+    def validate_constraints(self):
+        """
+        As Django's, less the speaker's place in the session: ParticipationFormSet checks it for all the rows at
+        once, knowing which the same save deletes. Checked row by row, a speaker whose row is deleted was still in
+        the session, and a new row for them was refused.
+        """
+        exclude = self._get_validation_exclusions() | {"speaker"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
 class ParticipationFormSet(BaseInlineFormSet):
     """
-    A session's participant rows. Two rows with the same speaker are told so beside the later one, naming the
-    speaker: Django's own check said "Please correct the duplicate data for speaker." above the rows. (A speaker
-    already stored in the session is told by Participation.validate_constraints().)
+    A session's participant rows. A speaker put in a session they are already in is told so beside the row, naming
+    the speaker: Django's own check said "Please correct the duplicate data for speaker." above the rows.
     """
 
     def clean(self):
-        speakers = set()
-        for form in self.forms:
+        """
+        Follows the rows in the order Django saves them (the stored rows deleted or changed one by one, then the new
+        rows added), so that what is refused is what the database would refuse: a speaker whose row is deleted
+        may be added again in a new row (to set their role or order afresh), and a speaker stored in another row,
+        kept or not yet changed when this one is saved, may not. One query for the whole session.
+        """
+        # The speaker each stored row holds, rows added by someone else since the form was opened included.
+        held = {}
+        if not self.instance._state.adding:
+            held = dict(Participation.objects.filter(session=self.instance).values_list("pk", "speaker_id"))
+        for number, form in enumerate(self.forms):
+            row = form.instance.pk if number < self.initial_form_count() else ("new", number)
             if self.can_delete and self._should_delete_form(form):
+                held.pop(row, None)
                 continue
+            if number < self.initial_form_count() and not form.has_changed():
+                continue  # not saved: the row keeps what it holds
             speaker = form.cleaned_data.get("speaker")
             if speaker is None:
                 continue
-            if speaker.pk in speakers:
+            if any(held_speaker == speaker.pk for other, held_speaker in held.items() if other != row):
                 form.add_error("speaker", Participation.already_in_session(speaker))
-            speakers.add(speaker.pk)
+            else:
+                held[row] = speaker.pk
         super().clean()  # Django's check, which now finds no duplicate: it passes over rows with errors
 
 
 class ParticipationInline(SelectsWrittenInPython, admin.TabularInline):
     model = Participation
+    form = ParticipationForm
     formset = ParticipationFormSet
     extra = 0
     autocomplete_fields = ["speaker"]

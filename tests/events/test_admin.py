@@ -901,6 +901,99 @@ def test_a_speaker_added_again_to_a_session_they_are_in_is_named(admin_client):
     assert list(session.participations.all()) == [stored]
 
 
+def test_a_speaker_whose_row_is_deleted_may_be_added_again_in_the_same_save(admin_client):
+    stored = ParticipationFactory(speaker=SpeakerFactory(full_name="Amina Diallo"), quote="Children first.")
+    session = stored.session
+
+    response = admin_client.post(
+        reverse("admin:events_session_change", args=[session.pk]),
+        session_change_data(
+            session,
+            [
+                {"id": stored.pk, "speaker": stored.speaker_id, "quote": "Children first.", "DELETE": "on"},
+                {"speaker": stored.speaker_id, "role": "moderator"},
+            ],
+        ),
+    )
+
+    assert response.status_code == 302
+    assert list(session.participations.values_list("speaker__full_name", "role", "order", "quote")) == [
+        ("Amina Diallo", "moderator", 1, "")
+    ]
+    assert not session.participations.filter(pk=stored.pk).exists()
+
+
+def test_a_stored_row_may_take_the_speaker_of_a_row_deleted_before_it(admin_client):
+    session = SessionFactory()
+    amina = ParticipationFactory(session=session, order=0, speaker=SpeakerFactory(full_name="Amina Diallo"))
+    other = ParticipationFactory(session=session, order=1)
+
+    response = admin_client.post(
+        reverse("admin:events_session_change", args=[session.pk]),
+        session_change_data(
+            session,
+            [
+                {"id": amina.pk, "speaker": amina.speaker_id, "DELETE": "on"},
+                {"id": other.pk, "speaker": amina.speaker_id, "role": "moderator"},
+            ],
+        ),
+    )
+
+    assert response.status_code == 302
+    assert list(session.participations.values_list("pk", "speaker__full_name", "role")) == [
+        (other.pk, "Amina Diallo", "moderator")
+    ]
+
+
+def test_a_speaker_added_to_the_session_since_the_form_was_opened_is_named(admin_client):
+    stored = ParticipationFactory(speaker=SpeakerFactory(full_name="Amina Diallo"))
+    session = stored.session
+
+    # The form was opened with no participant; another editor has added Amina Diallo since.
+    response = admin_client.post(
+        reverse("admin:events_session_change", args=[session.pk]),
+        session_change_data(session, [{"speaker": stored.speaker_id, "role": "moderator"}]),
+    )
+
+    assert response.status_code == 200
+    assert participant_row_errors(response) == (
+        [],
+        [{"speaker": ["“Amina Diallo” is already in this session."]}],
+    )
+    assert list(session.participations.all()) == [stored]
+
+
+def test_two_stored_rows_exchanging_their_speakers_are_refused_not_an_error_page(admin_client):
+    session = SessionFactory()
+    first = ParticipationFactory(session=session, order=0, speaker=SpeakerFactory(full_name="Amina Diallo"))
+    second = ParticipationFactory(session=session, order=1, speaker=SpeakerFactory(full_name="Lucía Vega"))
+
+    # Saved one after the other, the first row would hold Lucía Vega while the second still does.
+    response = admin_client.post(
+        reverse("admin:events_session_change", args=[session.pk]),
+        session_change_data(
+            session,
+            [
+                {"id": first.pk, "speaker": second.speaker_id},
+                {"id": second.pk, "speaker": first.speaker_id},
+            ],
+        ),
+    )
+
+    assert response.status_code == 200
+    assert participant_row_errors(response) == (
+        [],
+        [
+            {"speaker": ["“Lucía Vega” is already in this session."]},
+            {"speaker": ["“Amina Diallo” is already in this session."]},
+        ],
+    )
+    assert list(session.participations.values_list("pk", "speaker_id")) == [
+        (first.pk, first.speaker_id),
+        (second.pk, second.speaker_id),
+    ]
+
+
 def test_a_pledge_added_in_the_events_form_needs_its_commitment(client, django_user_model):
     editor = django_user_model.objects.create_user("eddie", is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS))
