@@ -167,18 +167,29 @@ class MediumWidget(widgets.Widget):
         return medium
 
 
+def country_named(name):
+    """
+    The ISO code of the country written as its name in one of the site's languages ("Spain", "España"),
+    ignoring case; "" when it names none. An agency's file is in English or in Spanish as the editors are.
+    """
+    for language in dict(settings.LANGUAGES):
+        if code := countries.by_name(name, language=language):
+            return code
+    return ""
+
+
 class CountryWidget(widgets.Widget):
     """
-    A new outlet's country, as its ISO code (CO, COL, 170) or its English name. Like the medium, it is not imported
-    into the mention: the outlet's widget reads it to create an outlet, and MediaMentionResource.import_instance()
-    checks it, so that a country that is not one is told under its column.
+    A new outlet's country, as its ISO code (CO, COL, 170) or its name in one of the site's languages. Like the
+    medium, it is not imported into the mention: the outlet's widget reads it to create an outlet, and
+    MediaMentionResource.import_instance() checks it, so that a country that is not one is told under its column.
     """
 
     def clean(self, value, row=None, **kwargs):
         text = force_str(value or "").strip()
         if not text:
             return ""
-        code = countries.alpha2(text) or countries.by_name(text)
+        code = countries.alpha2(text) or country_named(text)
         if not code:
             raise ValueError(
                 _(

@@ -246,6 +246,27 @@ Radio Nueva,A new outlet,https://n.example/1,2024-11-07,radio,es,10,{country}
     assert list(Outlet.objects.values_list("name", "country")) == [("Radio Nueva", "CO")]
 
 
+def test_a_new_outlets_country_may_be_its_name_in_spanish(staff, event):
+    """The site's languages are English and Spanish, and so are the agencies' files: either name is a country."""
+    text = """outlet,headline,link,date,medium,language,reach,country
+El País,Un nuevo medio,https://n.example/1,2024-11-07,print,es,10,España
+The Guardian,A new outlet,https://n.example/2,2024-11-07,print,en,10,reino unido
+Reforma,Otro nuevo medio,https://n.example/3,2024-11-07,print,es,10,MÉXICO
+Le Monde,Un nouveau média,https://n.example/4,2024-11-07,print,fr,10,France
+"""
+
+    preview = upload(staff, event, text)
+
+    assert row_errors(preview) == []
+    confirm(staff, preview)
+    assert sorted(Outlet.objects.values_list("name", "country")) == [
+        ("El País", "ES"),
+        ("Le Monde", "FR"),
+        ("Reforma", "MX"),
+        ("The Guardian", "GB"),
+    ]
+
+
 def test_a_country_column_costs_no_query_of_its_own(staff, event):
     """The country is looked at only when it is not one: a file with a country in every row is not slower to check."""
     for name, medium in [("El Tiempo", "print"), ("Semana", "digital"), ("Caracol", "tv")]:
