@@ -1,12 +1,14 @@
 import gc
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.backends.signals import connection_created
 from django.db.models import CharField, TextField
 from django.db.models.signals import post_migrate
 
 
 class SafeDigitalConfig(AppConfig):
+    default = True  # this module holds the admin's too (AdminConfig)
     name = "safedigital"
     verbose_name = "Safe Digital"
 
@@ -31,3 +33,25 @@ class SafeDigitalConfig(AppConfig):
         # Frozen, the garbage collector's full collections no longer walk it all again: in a web worker or the
         # e-mail worker each one took a pause of hundreds of milliseconds on a slow machine.
         gc.freeze()
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """
+    Django's admin (in INSTALLED_APPS in its stead), with the site's date and time inputs on every ModelAdmin's
+    date and time fields, the project's and the packages' alike: they name the field's help text and errors as well
+    as the time-zone warning (safedigital.widgets). They go into the admin's table of widgets by model field before
+    the ModelAdmins are found, since each copies that table when it is made.
+    """
+
+    default = False
+
+    def ready(self):
+        from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
+        from django.db import models
+
+        from . import widgets
+
+        FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField]["widget"] = widgets.AdminSplitDateTime
+        FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateField]["widget"] = widgets.AdminDateWidget
+        FORMFIELD_FOR_DBFIELD_DEFAULTS[models.TimeField]["widget"] = widgets.AdminTimeWidget
+        super().ready()

@@ -119,7 +119,7 @@ if not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "safedigital.apps.AdminConfig",  # Django's admin, with the site's date and time inputs
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,6 +3,7 @@ Form widgets the site's forms and the admin share.
 """
 
 from django import forms
+from django.contrib.admin import widgets as admin_widgets
 from django.forms.utils import flatatt
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -44,3 +45,51 @@ class Select(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every value and label is escaped above)
+
+
+def described_by(*references):
+    """An aria-describedby value naming each of `references` (space-separated ids, or empty) once, in order."""
+    ids = [id_ for reference in references for id_ in (reference or "").split()]
+    return " ".join(dict.fromkeys(ids))
+
+
+class KeepsItsDescriptions:
+    """
+    For the admin's date and time inputs. Django's set the input's aria-describedby to the id of the time-zone
+    warning its JavaScript may add, dropping what the form put there: the ids of the field's help text and of its
+    error list, so that a screen reader read neither with the input (WCAG 1.3.1, 3.3.1). The input names them all.
+    """
+
+    def get_context(self, name, value, attrs):
+        given = self.build_attrs(self.attrs, attrs).get("aria-describedby")
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["aria-describedby"] = described_by(given, widget_attrs.get("aria-describedby"))
+        return context
+
+
+class AdminDateWidget(KeepsItsDescriptions, admin_widgets.AdminDateWidget):
+    pass
+
+
+class AdminTimeWidget(KeepsItsDescriptions, admin_widgets.AdminTimeWidget):
+    pass
+
+
+class AdminSplitDateTime(admin_widgets.AdminSplitDateTime):
+    """
+    The admin's date and time inputs of one moment, each naming the field's error list, when the field has errors,
+    before the time-zone warning. Django's name the warning alone; and as the two inputs are a fieldset, the form
+    puts no description on them (the admin names the help text on the fieldset, which stays so).
+    """
+
+    def get_context(self, name, value, attrs):
+        given = self.build_attrs(self.attrs, attrs)
+        context = super().get_context(name, value, attrs)
+        # aria-invalid is the form's sign that the field has errors; their list is "<the field's id>_error".
+        errors = f"{given['id']}_error" if given.get("id") and given.get("aria-invalid") == "true" else ""
+        for widget in context["widget"]["subwidgets"]:
+            widget["attrs"]["aria-describedby"] = described_by(
+                given.get("aria-describedby"), errors, widget["attrs"].get("aria-describedby")
+            )
+        return context

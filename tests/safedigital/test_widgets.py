@@ -1,9 +1,16 @@
+from html.parser import HTMLParser
+
 import pytest
 from django import forms
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from events.models import Speaker
 from safedigital.widgets import Select
+from tests.events.test_admin import event_change_data, session_change_data
+from tests.factories import EventFactory, SessionFactory, SpeakerFactory
+from tests.safedigital.test_admin import change_user
 
 CHOICES = {
     "flat": [("", "---------"), ("en", "English"), ("es", gettext_lazy("Spanish")), (3, 3)],
@@ -46,3 +53,142 @@ def test_a_select_of_many_values_is_left_to_django():
 
     markup = Many(choices=CHOICES["flat"]).render("x", ["en", "es"])
     assert markup == forms.SelectMultiple(choices=CHOICES["flat"]).render("x", ["en", "es"])
+
+
+class Elements(HTMLParser):
+    """Each element of a page that has an id: its attributes and its text."""
+
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+
+    def __init__(self, html):
+        super().__init__()
+        self.attrs, self.text, self.open = {}, {}, []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.attrs[attrs["id"]] = attrs
+            self.text[attrs["id"]] = ""
+        if tag not in self.VOID:
+            self.open.append((tag, attrs.get("id")))
+
+    def handle_endtag(self, tag):
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        for _tag, id_ in self.open:
+            if id_:
+                self.text[id_] += f" {data}"
+
+
+def descriptions(response, input_id):
+    """What the input's aria-describedby names: each id with the text of its element (None when there is none)."""
+    page = Elements(response.content.decode())
+    return [
+        (id_, " ".join(page.text[id_].split()) if id_ in page.text else None)
+        for id_ in page.attrs[input_id]["aria-describedby"].split()
+    ]
+
+
+@pytest.fixture
+def boss_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", "x"))
+    return client
+
+
+@pytest.mark.django_db
+def test_the_admins_date_and_time_inputs_name_the_fields_errors(boss_client):
+    session = SessionFactory()
+    data = session_change_data(session, []) | {"starts_at_0": "2024-13-45", "starts_at_1": "25:99"}
+
+    response = boss_client.post(reverse("admin:events_session_change", args=[session.pk]), data)
+
+    assert response.status_code == 200
+    for input_id in ["id_starts_at_0", "id_starts_at_1"]:
+        assert descriptions(response, input_id) == [
+            ("id_starts_at_error", "Enter a valid date. Enter a valid time."),
+            ("id_starts_at_timezone_warning_helptext", None),  # written by the admin's script, when needed
+        ]
+
+
+@pytest.mark.django_db
+def test_an_admin_date_input_names_its_help_text_and_its_errors(boss_client):
+    speaker = SpeakerFactory(full_name="Amina Diallo")
+    url = reverse("admin:events_speaker_change", args=[speaker.pk])
+    data = {
+        "full_name": speaker.full_name,
+        "role_title": speaker.role_title,
+        "country": speaker.country.code,
+        "identity": speaker.identity,
+        "consent_date": "31/02/2024",
+    }
+
+    assert descriptions(boss_client.get(url), "id_consent_date") == [
+        ("id_consent_date_helptext", Speaker._meta.get_field("consent_date").help_text),
+        ("id_consent_date_timezone_warning_helptext", None),
+    ]
+    response = boss_client.post(url, data)
+    assert response.status_code == 200
+    assert descriptions(response, "id_consent_date") == [
+        ("id_consent_date_helptext", Speaker._meta.get_field("consent_date").help_text),
+        ("id_consent_date_error", "Enter a valid date."),
+        ("id_consent_date_timezone_warning_helptext", None),
+    ]
+
+
+@pytest.mark.django_db
+def test_date_and_time_inputs_in_inline_rows_name_their_errors(boss_client):
+    event = EventFactory()
+    data = event_change_data(
+        event,
+        {
+            "sessions": [
+                {"order": "1", "kind": "panel", "title": "Panel", "starts_at_0": "tomorrow", "starts_at_1": "09:00"},
+            ],
+            "pledges": [
+                {"country": "CO", "pledging_body": "Ministry of ICT", "commitment": "Act.", "status": "pledged",
+                 "pledged_on": "soon"},
+            ],
+        },
+    )  # fmt: skip
+
+    response = boss_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+    assert response.status_code == 200
+    assert descriptions(response, "id_sessions-0-starts_at_0") == [
+        ("id_sessions-0-starts_at_error", "Enter a valid date."),
+        ("id_sessions-0-starts_at_timezone_warning_helptext", None),
+    ]
+    assert descriptions(response, "id_pledges-0-pledged_on") == [
+        ("id_pledges-0-pledged_on_error", "Enter a valid date."),
+        ("id_pledges-0-pledged_on_timezone_warning_helptext", None),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_user_admin_taken_from_django_names_its_date_errors_too(boss_client, django_user_model):
+    user = django_user_model.objects.create_user("lucia", is_staff=True)
+
+    response = change_user(boss_client, user, date_joined_0="yesterday")
+
+    assert response.status_code == 200
+    assert descriptions(response, "id_date_joined_0") == [
+        ("id_date_joined_error", "Enter a valid date."),
+        ("id_date_joined_timezone_warning_helptext", None),
+    ]
