@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sysconfig
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -262,8 +263,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force protection on the staff login: lock a user name + address pair after 5 failures.
+# Brute-force protection on the staff login: lock a user name + address pair after 5 failures, until 30 minutes
+# have passed without another attempt (axes starts the wait again at each one, which the locked-out page says).
+# Without a cool-off the lock lasted until an administrator lifted it: a staff member locked out in the evening
+# waited for the morning, and anyone who knew a user name and shared the person's address (an office's NAT) kept
+# them out with five tries. At least a minute: 0 would count no failure at all.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

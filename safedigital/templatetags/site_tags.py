@@ -2,8 +2,10 @@ import html
 
 from django import template
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timeuntil
 
 from safedigital.context_processors import content_lang
 from safedigital.countries import country_name as _country_name
@@ -30,6 +32,13 @@ def quick_exit_url():
 def utc_offset(moment):
     """`{{ event.publish_at|utc_offset }}`: "UTC−05:00", the current time zone's offset at that moment."""
     return _utc_offset(moment) if moment else ""
+
+
+@register.filter
+def duration(length):
+    """`{{ cooloff_timedelta|duration }}`: a length of time in words, in the page's language ("30 minutes")."""
+    now = timezone.now()
+    return timeuntil(now + length, now)
 
 
 @register.filter(needs_autoescape=True)

@@ -1,6 +1,13 @@
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
+from django.utils import timezone
+
+from tests.safedigital.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -10,10 +17,23 @@ def editor(django_user_model):
     return django_user_model.objects.create_user("editor", password="right-password-123", is_staff=True)
 
 
-def attempt(client, password):
+def attempt(client, password, **headers):
     return client.post(
-        reverse("admin:login"), {"username": "editor", "password": password, "next": reverse("admin:index")}
+        reverse("admin:login"),
+        {"username": "editor", "password": password, "next": reverse("admin:index")},
+        headers=headers,
     )
+
+
+@contextmanager
+def minutes_later(minutes):
+    """The clock that many minutes ahead, axes' own too (it reads the time of an attempt once, as it starts)."""
+    later = timezone.now() + timedelta(minutes=minutes)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=later),
+        mock.patch("axes.handlers.proxy.now", return_value=later),
+    ):
+        yield
 
 
 def test_a_staff_session_lasts_a_working_day(client, editor):
@@ -36,6 +56,93 @@ def test_five_failures_lock_the_login_with_a_clear_message(client, editor):
     assert "This login is locked" in locked.content.decode()
     assert after.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_lifts_by_itself_half_an_hour_after_the_last_attempt(client, editor):
+    """Before, a staff member locked out stayed locked out until an administrator deleted the access attempt."""
+    for _ in range(5):
+        attempt(client, "wrong")
+
+    with minutes_later(31):
+        response = attempt(client, "right-password-123")
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)
+
+
+def test_an_attempt_while_locked_starts_the_wait_again_as_the_page_says(client, editor):
+    for _ in range(5):
+        attempt(client, "wrong")
+
+    with minutes_later(20):
+        retried = attempt(client, "right-password-123")
+    with minutes_later(45):  # 25 minutes after the attempt made while locked
+        still_locked = attempt(client, "right-password-123")
+    with minutes_later(45 + 31):
+        response = attempt(client, "right-password-123")
+
+    assert (retried.status_code, still_locked.status_code) == (429, 429)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)
+
+
+@pytest.mark.parametrize(
+    ("language", "wait", "sooner"),
+    [
+        (
+            "en",
+            "You may try again in 30\xa0minutes. Each attempt before then starts the wait again.",
+            "An administrator can unlock it sooner (Admin → Axes → Access attempts).",
+        ),
+        (
+            "es",
+            "Podrá volver a intentarlo dentro de 30\xa0minutos. Cada intento antes de ese momento vuelve a empezar "
+            "la espera.",
+            "Una persona administradora puede desbloquearlo antes (Admin → Axes → Access attempts).",
+        ),
+    ],
+    ids=["en", "es"],
+)
+def test_the_locked_out_page_says_how_long_to_wait(client, editor, language, wait, sooner):
+    for _ in range(4):
+        attempt(client, "wrong")
+
+    locked = attempt(client, "wrong", accept_language=language)
+
+    assert locked.status_code == 429
+    assert f"<p>{wait}</p>" in locked.content.decode()
+    assert f"<p>{sooner}</p>" in locked.content.decode()
+
+
+def test_the_wait_is_said_in_hours_and_minutes(client, editor, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=90)
+    for _ in range(4):
+        attempt(client, "wrong")
+
+    locked = attempt(client, "wrong")
+
+    assert "You may try again in 1\xa0hour, 30\xa0minutes." in locked.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "printed"), [("", "0:30:00"), ("120", "2:00:00")], ids=["default", "from-the-environment"]
+)
+def test_the_wait_comes_from_axes_cooloff_minutes(minutes, printed):
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.AXES_COOLOFF_TIME)",
+        AXES_COOLOFF_MINUTES=minutes,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == printed
+
+
+def test_a_wait_of_no_minutes_is_refused_at_start():
+    """A cool-off of 0 would count no failure at all: the login would never lock."""
+    result = run_manage("check", AXES_COOLOFF_MINUTES="0")
+
+    assert result.returncode != 0
+    assert "AXES_COOLOFF_MINUTES must be a whole number of at least 1, not '0'." in result.stderr
 
 
 def test_an_administrator_unlocks_it(client, editor):
