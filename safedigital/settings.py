@@ -198,6 +198,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
         "timeout": 10,
     }
+    # Bounds on the network (libpq's parameters; DATABASE_URL's query string may set any of them instead, e.g.
+    # ?tcp_user_timeout=20000). A database host that stops answering without closing its connections (a crash, a
+    # fail-over to another machine, a cut in the network: packets dropped, nothing sent back) held each request
+    # that used a connection for as long as the kernel retries, about 15 minutes, or until gunicorn killed the
+    # worker (GUNICORN_TIMEOUT). Now a connection whose data the server has not acknowledged within 10 s is closed,
+    # and the request answered 503; a pooled connection idle for 30 s is probed, so that one found dead fails the
+    # pool's check at once instead of holding a request; and a new connection gives up after 10 s.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": 10,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 10_000,  # milliseconds
+        **DATABASES["default"]["OPTIONS"],
+    }
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         # PostgreSQL binds the parameters itself, and psycopg prepares a statement on its 5th use on a
         # connection: the queries every request repeats (an enquiry's inserts, the e-mail worker's claim of a

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "k3J9-very-long-random-production-secret-value-for-tests-only-0123456789"
 
 
-def run_manage(*args, **env):
+def run_manage(*args, wrapper=(), **env):
+    """manage.py with these arguments and environment variables, run by `wrapper` (a command and its options) if given."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -19,7 +20,7 @@ def run_manage(*args, **env):
     }
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [*wrapper, sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,
