@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from safedigital import environment
+from safedigital import database, environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -183,6 +183,10 @@ TEMPLATES = [
     },
 ]
 
+# How long /healthz waits for a pooled database connection before it answers 503: a load balancer's probe gives
+# up after a few seconds, while a visitor's request may wait the pool's 10 (a burst that takes every connection).
+HEALTHZ_DATABASE_TIMEOUT = 2
+
 # Database: DATABASE_URL, or a SQLite file in the project folder.
 DATABASES = {"default": env_database_url("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -192,11 +196,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A request waits up to `timeout` seconds for a connection (a free one, or a new one while the server is
-    # away) before it is answered 503; /healthz waits HEALTHZ_DATABASE_TIMEOUT (below).
+    # away) before it is answered 503; /healthz waits HEALTHZ_DATABASE_TIMEOUT (above). The check of a pooled
+    # connection gives the server as long to acknowledge it (safedigital/database.py), so that /healthz answers
+    # within it when the database's host has vanished, not after the 10 s of tcp_user_timeout (below).
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
         "timeout": 10,
+        "check": partial(database.check_connection, timeout=HEALTHZ_DATABASE_TIMEOUT),
     }
     # Bounds on the network (libpq's parameters; DATABASE_URL's query string may set any of them instead, e.g.
     # ?tcp_user_timeout=20000). A database host that stops answering without closing its connections (a crash, a
@@ -234,9 +241,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"].setdefault("TEST", {})
-# How long /healthz waits for a pooled database connection before it answers 503: a load balancer's probe gives
-# up after a few seconds, while a visitor's request may wait the pool's 10 (a burst that takes every connection).
-HEALTHZ_DATABASE_TIMEOUT = 2
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

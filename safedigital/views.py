@@ -19,8 +19,9 @@ def _database_ok():
     try:
         pool = getattr(connection, "pool", None)  # PostgreSQL's connection pool
         if pool is not None and connection.connection is None:
-            # A connection within HEALTHZ_DATABASE_TIMEOUT, not the pool's timeout: handed back at once, it is
-            # the one connection.cursor() takes below.
+            # A connection within HEALTHZ_DATABASE_TIMEOUT, not the pool's timeout (its check too, when the
+            # database's host has vanished: safedigital/database.py): handed back at once, it is the one
+            # connection.cursor() takes below.
             pool.open()
             pool.putconn(pool.getconn(timeout=settings.HEALTHZ_DATABASE_TIMEOUT))
         with connection.cursor() as cursor:

@@ -5,6 +5,7 @@ import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
+from tests.safedigital.test_database import ask_while_the_database_host_vanishes
 from tests.safedigital.test_settings import run_manage
 
 
@@ -102,3 +103,16 @@ def test_healthz_answers_within_seconds_when_postgresql_is_down():
     status, body_status, seconds = result.stdout.split()
     assert (status, body_status) == ("503", "failed")
     assert float(seconds) < 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_answers_within_seconds_when_the_database_host_vanishes():
+    """
+    When the database's host stops answering (packets dropped), /healthz answered after the 10 s that the connection
+    it was given took to fail (tcp_user_timeout), long after a load balancer's probe had given up; before that,
+    after the kernel's 15 minutes. Its connection's check now gives up within HEALTHZ_DATABASE_TIMEOUT (2 s).
+    """
+    before, after, seconds = ask_while_the_database_host_vanishes("/healthz")
+
+    assert (before, after) == (200, 503)
+    assert seconds < 4
