@@ -193,8 +193,8 @@ class CountryWidget(widgets.Widget):
         if not code:
             raise ValueError(
                 _(
-                    "“%(country)s” is not a country; write its ISO code, such as CO, or its name in English, "
-                    "such as Colombia."
+                    "“%(country)s” is not a country; write its ISO code, such as ES, or its name in English or "
+                    "in Spanish, such as Spain or España."
                 )
                 % {"country": text}
             )

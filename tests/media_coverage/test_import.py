@@ -9,11 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from import_export.tmp_storages import CacheStorage
 
 from media_coverage.models import MediaMention, Outlet
-from media_coverage.resources import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from media_coverage.resources import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CountryWidget
 from tests.factories import EventFactory, MediaMentionFactory, OutletFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +219,8 @@ Radio Tercera,A new outlet with neither,https://n.example/4,2024-11-07,telegraph
     response = upload(staff, event, text)
 
     not_a_country = (
-        "“{}” is not a country; write its ISO code, such as CO, or its name in English, such as Colombia."
+        "“{}” is not a country; write its ISO code, such as ES, or its name in English or in Spanish, such as "
+        "Spain or España."
     )
     assert row_errors(response) == [
         (1, {"country": [not_a_country.format("Narnia")]}),
@@ -265,6 +267,17 @@ Le Monde,Un nouveau média,https://n.example/4,2024-11-07,print,fr,10,France
         ("Reforma", "MX"),
         ("The Guardian", "GB"),
     ]
+
+
+def test_a_country_that_is_not_one_is_told_in_spanish_with_the_spanish_names_it_may_use():
+    """Told to write the name "en inglés", an editor working in Spanish would not know that España is read too."""
+    with translation.override("es"), pytest.raises(ValueError) as refused:
+        CountryWidget().clean("Narnia")
+
+    assert str(refused.value) == (
+        "«Narnia» no es un país; escriba su código ISO, como ES, o su nombre en español o en inglés, como España o "
+        "Spain."
+    )
 
 
 def test_a_country_column_costs_no_query_of_its_own(staff, event):
