@@ -145,6 +145,15 @@ def test_a_wait_of_no_minutes_is_refused_at_start():
     assert "AXES_COOLOFF_MINUTES must be a whole number of at least 1, not '0'." in result.stderr
 
 
+@pytest.mark.parametrize("limit", ["0", "-1"])
+def test_a_failure_limit_below_one_is_refused_at_start(limit):
+    """Axes locks a login whose failures reach the limit: with 0, every staff member was locked out at once."""
+    result = run_manage("check", AXES_FAILURE_LIMIT=limit)
+
+    assert result.returncode != 0
+    assert f"AXES_FAILURE_LIMIT must be a whole number of at least 1, not '{limit}'." in result.stderr
+
+
 def test_an_administrator_unlocks_it(client, editor):
     for _ in range(5):
         attempt(client, "wrong")
