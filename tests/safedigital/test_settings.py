@@ -29,6 +29,15 @@ def run_manage(*args, wrapper=(), **env):
     )
 
 
+def setting_at_start(name, **env):
+    """What `settings.<name>` prints in a fresh manage.py process with these environment variables."""
+    result = run_manage(
+        "shell", "--no-imports", "-c", f"from django.conf import settings; print(settings.{name})", **env
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -172,13 +181,7 @@ def test_media_storage_options_that_are_not_json_are_refused():
 )
 def test_the_csv_import_keeps_its_preview_where_every_worker_can_read_it(redis_url, storage):
     """In Redis, shared by every app server; without it, in the temporary folder every gunicorn worker shares."""
-    result = run_manage(
-        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)",
-        REDIS_URL=redis_url,
-    )  # fmt: skip
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == storage
+    assert setting_at_start("IMPORT_EXPORT_TMP_STORAGE_CLASS", REDIS_URL=redis_url) == storage
 
 
 @pytest.mark.parametrize(
@@ -199,13 +202,9 @@ def test_postgresql_keeps_the_statements_it_repeats_prepared_unless_told_not_to(
 
 def test_admin_emails_are_plain_addresses_as_django_6_wants():
     """(name, address) pairs are deprecated since Django 6.0: every error report warned so (RemovedInDjango2028)."""
-    result = run_manage(
-        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.ADMINS)",
-        ADMIN_EMAILS="ops@safedigital.example, oncall@safedigital.example",
-    )  # fmt: skip
+    printed = setting_at_start("ADMINS", ADMIN_EMAILS="ops@safedigital.example, oncall@safedigital.example")
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['ops@safedigital.example', 'oncall@safedigital.example']"
+    assert printed == "['ops@safedigital.example', 'oncall@safedigital.example']"
 
 
 @pytest.mark.parametrize(
@@ -257,16 +256,7 @@ def test_a_malformed_url_or_log_level_is_refused_at_start_without_repeating_a_pa
     ],
 )
 def test_every_kind_of_redis_url_is_accepted(url):
-    result = run_manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "from django.conf import settings; print(settings.REDIS_URL)",
-        REDIS_URL=url,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == url
+    assert setting_at_start("REDIS_URL", REDIS_URL=url) == url
 
 
 @pytest.mark.parametrize(("proxy_count", "warned"), [("0", True), ("1", False)])
