@@ -100,6 +100,10 @@ class SpamFilter(admin.SimpleListFilter):
     Suspected spam stays out of the pipeline unless asked for, but a search reaches it: a real donor wrongly taken
     for spam must be found by their name or address (each marked as spam in the list). "Not spam" still narrows
     a search.
+
+    What a search shows by itself is no choice: its spam is left out of a status change over "select all"
+    (leave_out_unseen_spam), so no choice is shown selected then, and "All, spam included" chosen during a search
+    stays in the list's address (spam=all), where the actions read it.
     """
 
     title = _("spam")
@@ -117,13 +121,15 @@ class SpamFilter(admin.SimpleListFilter):
         return "all" if self.searching else "no"
 
     def choices(self, changelist):
+        # Outside a search, "Not spam" is what the list shows unless another is chosen: it needs no parameter.
+        unchosen = None if self.searching else "no"
         for lookup, title in self.lookup_choices:
-            if lookup == self.default:
+            if lookup == unchosen:
                 query_string = changelist.get_query_string(remove=[self.parameter_name])
             else:
                 query_string = changelist.get_query_string({self.parameter_name: lookup})
             yield {
-                "selected": (self.value() or self.default) == lookup,
+                "selected": (self.value() or unchosen) == lookup,
                 "query_string": query_string,
                 "display": title,
             }
@@ -215,8 +221,9 @@ def leave_out_unseen_spam(modeladmin, request, queryset):
     """
     The enquiries a change of the pipeline applies to, and how many suspected spam it leaves out. A search reaches
     suspected spam (SpamFilter), each row marked among the rest; but "select all" selects the search's rows on
-    every page, which the fundraiser has not seen, so a change over all of them leaves spam out unless the spam
-    filter was chosen. Rows ticked one by one are changed as ticked.
+    every page, which the fundraiser has not seen, so a change over all of them leaves spam out unless a choice of
+    the spam filter is in the list's address ("All, spam included" too). Rows ticked one by one are changed as
+    ticked.
     """
     # Read as Django's action form reads it.
     select_across = modeladmin.action_form.base_fields["select_across"].to_python(
@@ -254,9 +261,11 @@ def status_action(status):
                 request,
                 ngettext(
                     "%(count)d enquiry found by the search is suspected spam and was left out: to change it "
-                    "too, choose “Suspected spam” in the spam filter, or tick it in the list.",
+                    "too, choose “All, spam included” in the spam filter and select all again, or tick it in "
+                    "the list.",
                     "%(count)d enquiries found by the search are suspected spam and were left out: to change "
-                    "them too, choose “Suspected spam” in the spam filter, or tick them in the list.",
+                    "them too, choose “All, spam included” in the spam filter and select all again, or tick "
+                    "them in the list.",
                     spam_left_out,
                 )
                 % {"count": spam_left_out},

@@ -1,8 +1,10 @@
 import csv
 import datetime
+import html
 import importlib
 import io
 import json
+import re
 
 import pytest
 from django.apps import apps
@@ -186,8 +188,10 @@ def test_a_search_finds_a_donor_wrongly_marked_as_spam_and_says_so(client, fundr
         f'<th class="field-who"><a href="{change_url(genuine)}?_changelist_filters=q%3Dlucia">Lucía Ramos</a></th>',
         html=True,
     )
-    assertContains(found, '<li class="selected"><a href="?q=lucia">All, spam included</a></li>', html=True)
+    # What a search shows by itself is no choice: spam stays out of "select all" until one is made.
+    assertContains(found, '<li><a href="?q=lucia&amp;spam=all">All, spam included</a></li>', html=True)
     assertContains(found, '<li><a href="?q=lucia&amp;spam=no">Not spam</a></li>', html=True)
+    assertContains(found, '<li><a href="?q=lucia&amp;spam=yes">Suspected spam</a></li>', html=True)
     by_email = client.get(reverse(CHANGELIST), {"q": "LUCIA@fundacion.example"})
     assert [enquiry.name for enquiry in by_email.context["cl"].result_list] == ["Lucía Vega"]
     not_spam = client.get(reverse(CHANGELIST), {"q": "lucia", "spam": "no"})
@@ -630,8 +634,27 @@ def test_a_status_change_over_all_of_a_search_leaves_suspected_spam_out_and_says
         (
             "warning",
             "1 enquiry found by the search is suspected spam and was left out: to change it too, choose "
-            "“Suspected spam” in the spam filter, or tick it in the list.",
+            "“All, spam included” in the spam filter and select all again, or tick it in the list.",
         ),
+    ]
+
+
+def test_the_warning_about_spam_left_out_speaks_the_language_of_the_admin(client, fundraiser):
+    genuine = DonationEnquiryFactory(name="Lucía Vega")
+    DonationEnquiryFactory(name="Lucia Pills", spam=True)
+    DonationEnquiryFactory(name="Lucia Casino", spam=True)
+    client.force_login(fundraiser)
+
+    response = client.post(
+        reverse(CHANGELIST) + "?q=lucia",
+        {"action": "set_status_contacted", "_selected_action": [genuine.pk], "select_across": "1"},
+        headers={"accept-language": "es"},
+    )
+
+    messages = client.get(response["Location"], headers={"accept-language": "es"}).context["messages"]
+    assert [message.message for message in messages if message.level_tag == "warning"] == [
+        "2 consultas encontradas por la búsqueda son posible spam y se dejaron fuera: para cambiarlas también, "
+        "elija «Todas, incluido el spam» en el filtro de spam y vuelva a seleccionar todas, o márquelas en la lista."
     ]
 
 
@@ -655,6 +678,43 @@ def test_a_status_change_reaches_spam_in_a_search_when_it_is_ticked_or_its_filte
     }
     assert [message.message for message in told_one_by_one] == ["1 enquiry moved to “Closed”."]
     assert [message.message for message in told_spam_filter] == ["1 enquiry moved to “Closed”."]
+
+
+def test_all_spam_included_chosen_during_a_search_is_what_select_all_changes(client, fundraiser):
+    """
+    The search's own showing was "All, spam included", so choosing it took spam=all out of the address: "select
+    all" then still left the spam out, and the warning said to choose "Suspected spam".
+    """
+    genuine = DonationEnquiryFactory(name="Lucía Vega")
+    spam = DonationEnquiryFactory(name="Lucia Pills", spam=True)
+    other_spam = DonationEnquiryFactory(name="Ana Casino", spam=True)
+    client.force_login(fundraiser)
+    search = client.get(reverse(CHANGELIST), {"q": "lucia"})
+    # The link the fundraiser follows, as the page writes it.
+    all_included = html.unescape(
+        re.search(r'<a href="([^"]*)">All, spam included</a>', search.content.decode())[1]
+    )
+
+    chosen = client.get(reverse(CHANGELIST) + all_included)
+    response = run_action(client, "set_status_contacted", [genuine], query=all_included, select_across="1")
+
+    assert {enquiry.name for enquiry in chosen.context["cl"].result_list} == {"Lucía Vega", "Lucia Pills"}
+    assertContains(
+        chosen, '<li class="selected"><a href="?q=lucia&amp;spam=all">All, spam included</a></li>', html=True
+    )
+    assertContains(chosen, '<li><a href="?q=lucia&amp;spam=no">Not spam</a></li>', html=True)
+    assert set(DonationEnquiry.objects.values_list("pk", "status")) == {
+        (genuine.pk, Status.CONTACTED),
+        (spam.pk, Status.CONTACTED),
+        (other_spam.pk, Status.NEW),
+    }
+    page = client.get(response["Location"])
+    assert [(message.level_tag, message.message) for message in page.context["messages"]] == [
+        ("success", "2 enquiries moved to “Contacted”.")
+    ]
+    assertContains(
+        page, '<li class="selected"><a href="?q=lucia&amp;spam=all">All, spam included</a></li>', html=True
+    )
 
 
 def test_every_status_but_new_has_a_bulk_action(client, fundraiser):
