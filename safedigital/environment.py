@@ -7,11 +7,12 @@ No Django import here: gunicorn reads its configuration without loading the site
 import os
 
 
-def env_int(name, default, *, error=ValueError, minimum=None):
+def env_int(name, default, *, error=ValueError, minimum=None, maximum=None):
     """
-    The variable as a whole number (`minimum` or more, when given), or the default when it is unset or empty (as
-    in a copied .env.example). Otherwise `error` is raised with one line naming the variable: the settings raise
-    ImproperlyConfigured, gunicorn's configuration SystemExit (which gunicorn prints alone, without a traceback).
+    The variable as a whole number (from `minimum` and up to `maximum`, when given), or the default when it is
+    unset or empty (as in a copied .env.example). Otherwise `error` is raised with one line naming the variable:
+    the settings raise ImproperlyConfigured, gunicorn's configuration SystemExit (which gunicorn prints alone,
+    without a traceback).
     """
     value = os.environ.get(name, "")
     if value == "":
@@ -22,4 +23,6 @@ def env_int(name, default, *, error=ValueError, minimum=None):
         raise error(f"{name} must be a whole number, not {value!r}.") from None
     if minimum is not None and number < minimum:
         raise error(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
+    if maximum is not None and number > maximum:
+        raise error(f"{name} must be a whole number of at most {maximum}, not {value!r}.")
     return number

@@ -287,11 +287,14 @@ AUTHENTICATION_BACKENDS = [
 # have passed without another attempt (axes starts the wait again at each one, which the locked-out page says).
 # Without a cool-off the lock lasted until an administrator lifted it: a staff member locked out in the evening
 # waited for the morning, and anyone who knew a user name and shared the person's address (an office's NAT) kept
-# them out with five tries. At least a minute: 0 would count no failure at all. At least one failure too: axes
-# locks a pair once its failures reach the limit, so a limit of 0 locked every staff member out at the first
-# attempt, right password or not, and deleting the access attempts could not lift it.
+# them out with five tries. At least a minute: 0 would count no failure at all. At most a year (525,600 minutes):
+# a longer lock is a ban, which is an account made inactive; and axes counts the failures since now minus the
+# cool-off, a date before the year 1 beyond about 1,065,000,000 minutes, when every staff login, right password or
+# not, failed with a 500 (OverflowError), as the locked-out page's now plus the wait did beyond 4,190,000,000.
+# At least one failure too: axes locks a pair once its failures reach the limit, so a limit of 0 locked every
+# staff member out at the first attempt, right password or not, and deleting the access attempts could not lift it.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1, maximum=365 * 24 * 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

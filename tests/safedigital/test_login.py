@@ -124,8 +124,23 @@ def test_the_wait_is_said_in_hours_and_minutes(client, editor, settings):
     assert "You may try again in 1\xa0hour, 30\xa0minutes." in locked.content.decode()
 
 
+def test_a_wait_of_a_year_is_said_in_years(client, editor, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=525600)  # the most AXES_COOLOFF_MINUTES may be
+    for _ in range(4):
+        attempt(client, "wrong")
+
+    locked = attempt(client, "wrong")
+    right = attempt(client, "right-password-123")
+
+    assert locked.status_code == 429
+    assert "You may try again in 1\xa0year." in locked.content.decode()
+    assert right.status_code == 429
+
+
 @pytest.mark.parametrize(
-    ("minutes", "printed"), [("", "0:30:00"), ("120", "2:00:00")], ids=["default", "from-the-environment"]
+    ("minutes", "printed"),
+    [("", "0:30:00"), ("120", "2:00:00"), ("525600", "365 days, 0:00:00")],
+    ids=["default", "from-the-environment", "a-year"],
 )
 def test_the_wait_comes_from_axes_cooloff_minutes(minutes, printed):
     assert setting_at_start("AXES_COOLOFF_TIME", AXES_COOLOFF_MINUTES=minutes) == printed
@@ -137,6 +152,18 @@ def test_a_wait_of_no_minutes_is_refused_at_start():
 
     assert result.returncode != 0
     assert "AXES_COOLOFF_MINUTES must be a whole number of at least 1, not '0'." in result.stderr
+
+
+@pytest.mark.parametrize("minutes", ["525601", "2000000000"])
+def test_a_wait_of_more_than_a_year_is_refused_at_start(minutes):
+    """
+    Axes counts the failures since now minus the wait: beyond about 1,065,000,000 minutes that was before the year
+    1, and every staff login, right password or not, failed with a 500 (OverflowError).
+    """
+    result = run_manage("check", AXES_COOLOFF_MINUTES=minutes)
+
+    assert result.returncode != 0
+    assert f"AXES_COOLOFF_MINUTES must be a whole number of at most 525600, not '{minutes}'." in result.stderr
 
 
 @pytest.mark.parametrize("limit", ["0", "-1"])
