@@ -106,3 +106,28 @@ class RenditionsMixin(models.Model):
             from .cache import content_changed
 
             content_changed()
+
+
+class WorkerHeartbeat(models.Model):
+    """
+    When a task worker (`manage.py db_worker`) was last heard from: it records so when it starts and every
+    `HEARTBEAT_SECONDS` after, also while it runs a task, so that the workers queue again only the tasks of a
+    worker that has stopped (safedigital/management/commands/db_worker.py).
+    """
+
+    worker_id = models.CharField(
+        _("worker id"),
+        max_length=64,
+        primary_key=True,
+        help_text=_("The id the worker gives itself when it starts, as recorded on the tasks it runs."),
+    )
+    seen_at = models.DateTimeField(_("last heard from"))
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        default_permissions = ()  # written by the workers alone, never by staff
+
+    def __str__(self):
+        return self.worker_id

@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
+from django.core.management import call_command
 from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,8 @@ from django_tasks_db.models import DBTaskResult
 from donations.models import DonationEnquiry
 from donations.tasks import queue_enquiry_emails
 from safedigital.management.commands import db_worker
-from safedigital.management.commands.db_worker import sweep
+from safedigital.management.commands.db_worker import requeue_stuck_tasks, sweep
+from safedigital.models import WorkerHeartbeat
 from tests.factories import DonationEnquiryFactory, EventFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_worker")]
@@ -170,19 +172,31 @@ def test_after_the_last_retry_the_problem_stays_on_the_record(client, enquiry_da
 # A worker stopped in the middle of a task (killed, out of memory): django-tasks-db leaves the task "running".
 
 
-def left_running_by_a_stopped_worker(minutes_ago):
-    """The queued task, as a worker that claimed it `minutes_ago` and was then killed left it."""
+def left_running_by_a_stopped_worker(
+    minutes_ago, heard_from_minutes_ago=None, worker_id="worker-killed-meanwhile"
+):
+    """
+    The queued task, as a worker that claimed it `minutes_ago` and was then killed left it: last heard from in
+    a heartbeat `heard_from_minutes_ago`, or never (a worker of an earlier version, which records none).
+    """
     task_result = DBTaskResult.objects.get()
-    task_result.claim("worker-killed-meanwhile")
+    task_result.claim(worker_id)
     DBTaskResult.objects.filter(pk=task_result.pk).update(
         started_at=timezone.now() - timedelta(minutes=minutes_ago)
     )
+    if heard_from_minutes_ago is not None:
+        WorkerHeartbeat.objects.create(
+            worker_id=worker_id, seen_at=timezone.now() - timedelta(minutes=heard_from_minutes_ago)
+        )
     return task_result
 
 
-def test_emails_a_stopped_worker_left_running_are_sent_by_the_next_worker(client, enquiry_data, task_worker):
+@pytest.mark.parametrize("heard_from_minutes_ago", [None, 15.5], ids=["no heartbeat", "heartbeat stopped"])
+def test_emails_a_stopped_worker_left_running_are_sent_by_the_next_worker(
+    client, enquiry_data, task_worker, heard_from_minutes_ago
+):
     client.post("/lets-chat/", enquiry_data)
-    stuck = left_running_by_a_stopped_worker(minutes_ago=16)
+    stuck = left_running_by_a_stopped_worker(minutes_ago=16, heard_from_minutes_ago=heard_from_minutes_ago)
 
     task_worker()
 
@@ -204,6 +218,87 @@ def test_a_task_running_for_less_than_task_stuck_minutes_is_left_to_its_worker(
     assert mail.outbox == []
     running.refresh_from_db()
     assert running.status == "RUNNING"
+
+
+def test_a_task_whose_worker_is_still_heard_from_is_left_to_it_however_long_it_runs(
+    client, enquiry_data, task_worker
+):
+    """A mail server that takes 16 minutes to answer: another worker sending the e-mails too would send them twice."""
+    client.post("/lets-chat/", enquiry_data)
+    running = left_running_by_a_stopped_worker(minutes_ago=16, heard_from_minutes_ago=14)
+
+    task_worker()
+
+    assert mail.outbox == []
+    running.refresh_from_db()
+    assert running.status == "RUNNING"
+    assert running.worker_ids == ["worker-killed-meanwhile"]
+
+
+def test_a_worker_started_again_with_the_same_id_runs_again_what_it_left_running(client, enquiry_data):
+    """Its heartbeat, under the same --worker-id, would keep the task from every other worker for ever."""
+    client.post("/lets-chat/", enquiry_data)
+    left = left_running_by_a_stopped_worker(minutes_ago=1, heard_from_minutes_ago=1, worker_id="mail-1")
+
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--worker-id", "mail-1", verbosity=0
+    )
+
+    enquiry = DonationEnquiry.objects.get()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+    left.refresh_from_db()
+    assert left.status == "SUCCESSFUL"
+    assert left.worker_ids == ["mail-1", "mail-1"]
+
+
+def heard_from_again(worker_id, after, deadline):
+    """Waits until the worker records that it is alive after `after`; whether it did by `deadline`."""
+    while time.monotonic() < deadline:
+        try:
+            if WorkerHeartbeat.objects.filter(worker_id=worker_id, seen_at__gt=after).exists():
+                return True
+        except OperationalError:  # the tests' in-memory SQLite: "table is locked" while the worker writes it
+            pass
+        time.sleep(0.005)
+    return False
+
+
+def test_a_worker_is_heard_from_while_it_runs_a_long_task(client, enquiry_data, task_worker):
+    """
+    Its task, running for longer than TASK_STUCK_MINUTES (16 minutes, made to pass while the e-mail is being
+    sent), is not queued again by another worker: the e-mails go out once, from the worker that took it.
+    """
+    client.post("/lets-chat/", enquiry_data)
+    real_send = locmem.EmailBackend.send_messages
+    while_sending = {}
+
+    def send_slowly(backend, messages):
+        if not while_sending:
+            task_result = DBTaskResult.objects.get()
+            worker_id = task_result.worker_ids[-1]
+            deadline = time.monotonic() + 10
+            # Each step at once after a heartbeat, the next some way off: SQLite takes one writer at a time.
+            while_sending["beating"] = heard_from_again(worker_id, task_result.started_at, deadline)
+            sixteen_minutes_ago = timezone.now() - timedelta(minutes=16)
+            DBTaskResult.objects.filter(pk=task_result.pk).update(started_at=sixteen_minutes_ago)
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=sixteen_minutes_ago)
+            while_sending["still beating"] = heard_from_again(worker_id, sixteen_minutes_ago, deadline)
+            while_sending["requeued"] = requeue_stuck_tasks()
+            while_sending["status"] = DBTaskResult.objects.get().status
+        return real_send(backend, messages)
+
+    with (
+        mock.patch.object(db_worker, "HEARTBEAT_SECONDS", 0.2, create=True),
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", send_slowly),
+    ):
+        task_worker()
+
+    assert while_sending == {"beating": True, "still beating": True, "requeued": 0, "status": "RUNNING"}
+    enquiry = DonationEnquiry.objects.get()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+    task_result = DBTaskResult.objects.get()
+    assert task_result.status == "SUCCESSFUL"
+    assert len(task_result.worker_ids) == 1
 
 
 def test_a_running_worker_looks_for_stuck_tasks_every_so_often(client, enquiry_data, settings):
@@ -250,3 +345,31 @@ def test_a_worker_outlives_a_moment_without_the_database(client, enquiry_data, t
     )
     enquiry = DonationEnquiry.objects.get()
     assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+
+
+def test_a_task_the_database_went_in_the_middle_of_is_run_again_when_it_is_back(
+    client, enquiry_data, task_worker
+):
+    """The worker, which goes on beating, would otherwise keep the task "running" for ever."""
+    client.post("/lets-chat/", enquiry_data)
+    runs = []
+    real_run = Worker.run
+
+    def run(worker):
+        runs.append(worker)
+        if len(runs) == 1:
+            DBTaskResult.objects.get().claim(worker.worker_id)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_run(worker)
+
+    with (
+        mock.patch.object(Worker, "run", autospec=True, side_effect=run),
+        mock.patch.object(db_worker, "DATABASE_RETRY_SECONDS", 0, create=True),
+    ):
+        task_worker()
+
+    enquiry = DonationEnquiry.objects.get()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+    task_result = DBTaskResult.objects.get()
+    assert task_result.status == "SUCCESSFUL"
+    assert task_result.worker_ids == [runs[0].worker_id, runs[0].worker_id]

@@ -3,10 +3,18 @@
 the middle of (killed, out of memory, its machine restarted). django-tasks-db leaves such a task "running" for
 ever: an enquiry's e-mails would never go out, a gallery photo would never be resized.
 
-A task still running `TASK_STUCK_MINUTES` after it started is taken for one whose worker stopped: ours take
-seconds (an e-mail gives up after `EMAIL_TIMEOUT`). Each worker looks when it starts, then every minute.
-Running one of ours again is safe: an e-mail already sent is not sent again (donations.emails), and a photo's
-renditions are made again and stored only for the image they were made from (events.tasks).
+Each worker records that it is alive (a WorkerHeartbeat of its worker id) when it starts and every
+`HEARTBEAT_SECONDS` after, from a thread of its own, so also while it runs a task however long that takes (a
+mail server that answers slowly). A task is taken for one whose worker stopped when that worker has not been
+heard from for `TASK_STUCK_MINUTES`: neither its start nor a heartbeat since is more recent. A task of a worker
+that still beats is left to it, so that no other worker runs it beside it (a donor thanked twice, two resizes of a
+photo racing). A worker of an earlier version, which records no heartbeat, was last heard from when it started
+the task: its tasks are queued again `TASK_STUCK_MINUTES` after they started, as they always were. A worker that
+is paused as a whole (a stopped container, a suspended machine) cannot beat: paused longer than
+`TASK_STUCK_MINUTES`, it is taken for stopped, and finishes its task when it resumes while another worker runs it
+again. Each worker looks for such tasks when it starts, then every minute. Running one of ours again is safe
+enough: an e-mail already sent is not sent again (donations.emails), and a photo's renditions are made again and
+stored only for the image they were made from (events.tasks).
 
 A worker also outlives a moment without the database (a restart, a fail-over, a network blip): django-tasks-db's
 stops at the first error, and beside gunicorn (`make serve`) nothing would start it again, so the e-mails would
@@ -27,22 +35,81 @@ from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from safedigital.models import WorkerHeartbeat
+
 logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 60
+# Well within the shortest TASK_STUCK_MINUTES (1): a worker that still beats is never taken for stopped.
+HEARTBEAT_SECONDS = 30
 DATABASE_RETRY_SECONDS = 5
 
 
+def beat(worker_id):
+    """Records that the worker is alive, now."""
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": timezone.now()})
+
+
+def last_workers(tasks):
+    """Each of the `tasks` (pk) -> the worker running it, the last to have claimed it."""
+    return {
+        pk: worker_ids[-1] if worker_ids else None for pk, worker_ids in tasks.values_list("pk", "worker_ids")
+    }
+
+
 def requeue_stuck_tasks():
-    """Puts the tasks running for longer than `TASK_STUCK_MINUTES` back in the queue; returns how many."""
+    """
+    Puts back in the queue the tasks whose worker has not been heard from for `TASK_STUCK_MINUTES` (neither
+    since the task started nor in a heartbeat); returns how many.
+    """
     minutes = settings.TASK_STUCK_MINUTES
-    stuck = DBTaskResult.objects.running().filter(started_at__lt=timezone.now() - timedelta(minutes=minutes))
-    count = stuck.update(status=TaskResultStatus.READY)
+    silent_since = timezone.now() - timedelta(minutes=minutes)
+    # A heartbeat as old as that says no more than none: the worker has stopped (or is paused).
+    WorkerHeartbeat.objects.filter(seen_at__lt=silent_since).delete()
+    alive = set(WorkerHeartbeat.objects.values_list("worker_id", flat=True))
+    stuck = DBTaskResult.objects.running().filter(started_at__lt=silent_since)
+    gone = [pk for pk, worker_id in last_workers(stuck).items() if worker_id not in alive]
+    count = stuck.filter(pk__in=gone).update(status=TaskResultStatus.READY)  # those still running
     if count:
         logger.warning(
-            "%d task(s) still running after %d minutes, their worker gone: queued again", count, minutes
+            "%d task(s) whose worker has not been heard from for %d minutes, gone: queued again",
+            count,
+            minutes,
         )
     return count
+
+
+def requeue_tasks_of(worker_id):
+    """
+    Puts back in the queue the tasks left running under this worker's id by a process that runs them no more:
+    an earlier one given the same `--worker-id` (killed and started again), or this one, before the database
+    went in the middle of a task. Its heartbeat would keep them from the others for ever. Returns how many.
+    """
+    now = timezone.now()
+    running = DBTaskResult.objects.running()
+    left = [pk for pk, running_by in last_workers(running).items() if running_by == worker_id]
+    # Still running since before now: not queued again by another worker and claimed by a third meanwhile.
+    count = running.filter(pk__in=left, started_at__lt=now).update(status=TaskResultStatus.READY)
+    if count:
+        logger.warning(
+            "%d task(s) left running by this worker's id before it started again: queued again", count
+        )
+    return count
+
+
+def heartbeat(worker_id, stopped, interval=HEARTBEAT_SECONDS):
+    """
+    Records that the worker is alive every `interval` seconds until `stopped` is set; in a thread of its own, so
+    that it goes on while the worker runs a task.
+    """
+    while not stopped.wait(interval):
+        try:
+            beat(worker_id)
+        except Exception as error:
+            # Once more at the next beat; the worker's own loop tells of the database gone.
+            logger.warning("Could not record that this worker is alive (%s)", " ".join(str(error).split()))
+        finally:
+            connections.close_all()  # this thread's own connections
 
 
 def sweep(stopped, interval=SWEEP_SECONDS):
@@ -59,27 +126,47 @@ def sweep(stopped, interval=SWEEP_SECONDS):
 class Command(db_worker.Command):
     help = (
         "Runs the background tasks kept in the database (the enquiry e-mails, gallery photos' renditions), and "
-        "queues again those a stopped worker left running (for longer than TASK_STUCK_MINUTES)."
+        "queues again those a stopped worker left running (not heard from for TASK_STUCK_MINUTES)."
     )
 
-    def handle(self, *args, batch=False, **options):
-        sweeping = False
-        while True:
-            try:
-                requeue_stuck_tasks()
-                if not batch and not sweeping:  # a batch run stops when the queue is empty
-                    threading.Thread(
-                        target=sweep, args=(threading.Event(),), daemon=True, name="stuck-tasks"
-                    ).start()
-                    sweeping = True
-                return super().handle(*args, batch=batch, **options)
-            except (OperationalError, InterfaceError) as error:
-                # The message names the server, never a task's data. A task it was running when the database
-                # went is taken for stuck, and queued again, once TASK_STUCK_MINUTES have passed.
-                logger.warning(
-                    "The database did not answer (%s); trying again in %d s",
-                    " ".join(str(error).split()),
-                    DATABASE_RETRY_SECONDS,
-                )
-                connections.close_all()
-                time.sleep(DATABASE_RETRY_SECONDS)
+    def handle(self, *args, batch=False, worker_id, **options):
+        stopped = threading.Event()  # set when this worker ends, and its threads with it
+        threads = []
+        try:
+            while True:
+                try:
+                    beat(worker_id)  # alive before it claims a task
+                    requeue_tasks_of(worker_id)
+                    requeue_stuck_tasks()
+                    if not threads:
+                        threads.append(
+                            threading.Thread(
+                                target=heartbeat,
+                                args=(worker_id, stopped, HEARTBEAT_SECONDS),
+                                daemon=True,
+                                name="heartbeat",
+                            )
+                        )
+                        if not batch:  # a batch run stops when the queue is empty
+                            threads.append(
+                                threading.Thread(
+                                    target=sweep, args=(stopped,), daemon=True, name="stuck-tasks"
+                                )
+                            )
+                        for thread in threads:
+                            thread.start()
+                    return super().handle(*args, batch=batch, worker_id=worker_id, **options)
+                except (OperationalError, InterfaceError) as error:
+                    # The message names the server, never a task's data. A task it was running when the
+                    # database went is queued again once the database answers (requeue_tasks_of).
+                    logger.warning(
+                        "The database did not answer (%s); trying again in %d s",
+                        " ".join(str(error).split()),
+                        DATABASE_RETRY_SECONDS,
+                    )
+                    connections.close_all()
+                    time.sleep(DATABASE_RETRY_SECONDS)
+        finally:
+            stopped.set()
+            for thread in threads:
+                thread.join()
