@@ -399,8 +399,9 @@ TASKS = {
 # A task whose worker has not been heard from for this many minutes (neither since it started the task nor in a
 # heartbeat, which a worker records every 30 s) is taken for one whose worker stopped (killed, out of memory)
 # and queued again by the workers (safedigital/management/commands/db_worker.py); a worker paused for longer
-# (a stopped container, a suspended machine) is taken for stopped too.
-TASK_STUCK_MINUTES = env_int("TASK_STUCK_MINUTES", 15)
+# (a stopped container, a suspended machine) is taken for stopped too. At least 1: with 0, every task running
+# would be queued again at once, beside the worker running it.
+TASK_STUCK_MINUTES = env_int("TASK_STUCK_MINUTES", 15, minimum=1)
 
 # Mail: the console by default; SMTP (or any backend) through EMAIL_BACKEND and the EMAIL_* variables.
 EMAIL_BACKEND_PATH = env_str(

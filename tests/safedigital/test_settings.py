@@ -292,3 +292,12 @@ def test_requests_for_a_host_not_served_follow_log_level(level, printed):
 
     assert result.returncode == 0, result.stderr
     assert ("WARNING django.security.DisallowedHost Invalid HTTP_HOST header" in result.stderr) is printed
+
+
+@pytest.mark.parametrize("minutes", ["0", "-5"])
+def test_task_stuck_minutes_below_one_is_refused_at_start(minutes):
+    """With 0 every running task was queued again at once, its worker alive or not: its e-mails sent twice."""
+    result = run_manage("check", TASK_STUCK_MINUTES=minutes)
+
+    assert result.returncode != 0
+    assert f"TASK_STUCK_MINUTES must be a whole number of at least 1, not '{minutes}'." in result.stderr
