@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.management import call_command
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -373,3 +373,37 @@ def test_a_task_the_database_went_in_the_middle_of_is_run_again_when_it_is_back(
     task_result = DBTaskResult.objects.get()
     assert task_result.status == "SUCCESSFUL"
     assert task_result.worker_ids == [runs[0].worker_id, runs[0].worker_id]
+
+
+def test_a_worker_started_before_migrate_waits_for_it_and_then_sends(
+    client, enquiry_data, task_worker, caplog
+):
+    """
+    A deploy that starts the new worker before `manage.py migrate` has made the heartbeats' table: on PostgreSQL
+    the worker stopped at once, and the e-mails waited until someone started it again.
+    """
+    client.post("/lets-chat/", enquiry_data)
+    with connection.schema_editor() as editor:
+        editor.delete_model(WorkerHeartbeat)
+    waits = []
+
+    def migrate_meanwhile(seconds):
+        waits.append(seconds)
+        if WorkerHeartbeat._meta.db_table not in connection.introspection.table_names():
+            with connection.schema_editor() as editor:
+                editor.create_model(WorkerHeartbeat)
+
+    with (
+        mock.patch.object(db_worker.time, "sleep", side_effect=migrate_meanwhile),
+        caplog.at_level(logging.WARNING, logger=db_worker.__name__),
+    ):
+        task_worker()
+
+    assert waits == [5]
+    assert (
+        "The database has no table safedigital_workerheartbeat yet (manage.py migrate makes it); trying again in 5 s"
+        in caplog.text
+    )
+    enquiry = DonationEnquiry.objects.get()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

@@ -18,7 +18,9 @@ stored only for the image they were made from (events.tasks).
 
 A worker also outlives a moment without the database (a restart, a fail-over, a network blip): django-tasks-db's
 stops at the first error, and beside gunicorn (`make serve`) nothing would start it again, so the e-mails would
-wait for ever. It says so in the log and tries again every `DATABASE_RETRY_SECONDS`.
+wait for ever. It says so in the log and tries again every `DATABASE_RETRY_SECONDS`. It waits the same way,
+saying so, for a database not yet migrated (a deploy that starts the workers before `migrate`), which lacks the
+heartbeats' table.
 
 The safedigital app comes before django_tasks_db in INSTALLED_APPS, so that `db_worker` is this command.
 """
@@ -29,7 +31,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
@@ -43,6 +45,14 @@ SWEEP_SECONDS = 60
 # Well within the shortest TASK_STUCK_MINUTES (1): a worker that still beats is never taken for stopped.
 HEARTBEAT_SECONDS = 30
 DATABASE_RETRY_SECONDS = 5
+
+
+def migrated():
+    """
+    Whether `migrate` has made the heartbeats' table: a deploy may start the worker before it runs (a worker
+    service of its own, `make worker`), and on PostgreSQL the missing table stopped the worker at once.
+    """
+    return WorkerHeartbeat._meta.db_table in connection.introspection.table_names()
 
 
 def beat(worker_id):
@@ -135,6 +145,14 @@ class Command(db_worker.Command):
         try:
             while True:
                 try:
+                    if not migrated():
+                        logger.warning(
+                            "The database has no table %s yet (manage.py migrate makes it); trying again in %d s",
+                            WorkerHeartbeat._meta.db_table,
+                            DATABASE_RETRY_SECONDS,
+                        )
+                        time.sleep(DATABASE_RETRY_SECONDS)
+                        continue
                     beat(worker_id)  # alive before it claims a task
                     requeue_tasks_of(worker_id)
                     requeue_stuck_tasks()
