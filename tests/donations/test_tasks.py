@@ -251,6 +251,25 @@ def test_a_worker_started_again_with_the_same_id_runs_again_what_it_left_running
     assert left.worker_ids == ["mail-1", "mail-1"]
 
 
+def test_a_worker_whose_clock_is_behind_is_left_its_task_while_it_beats(client, enquiry_data):
+    """
+    Workers on two machines, one's clock 20 minutes behind the other's: its heartbeats, written with its clock,
+    looked 20 minutes old to the other, which took it for stopped and ran its task beside it (a donor thanked
+    twice). A task it claimed 16 minutes ago reads 36 by the other's clock.
+    """
+    client.post("/lets-chat/", enquiry_data)
+    running = left_running_by_a_stopped_worker(minutes_ago=36, worker_id="mail-behind")
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(minutes=20)):
+        db_worker.beat("mail-behind")
+
+    assert requeue_stuck_tasks() == 0
+
+    running.refresh_from_db()
+    assert running.status == "RUNNING"
+    assert running.worker_ids == ["mail-behind"]
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["mail-behind"]
+
+
 def heard_from_again(worker_id, after, deadline):
     """Waits until the worker records that it is alive after `after`; whether it did by `deadline`."""
     while time.monotonic() < deadline:

@@ -3,18 +3,18 @@
 the middle of (killed, out of memory, its machine restarted). django-tasks-db leaves such a task "running" for
 ever: an enquiry's e-mails would never go out, a gallery photo would never be resized.
 
-Each worker records that it is alive (a WorkerHeartbeat of its worker id) when it starts and every
-`HEARTBEAT_SECONDS` after, from a thread of its own, so also while it runs a task however long that takes (a
-mail server that answers slowly). A task is taken for one whose worker stopped when that worker has not been
-heard from for `TASK_STUCK_MINUTES`: neither its start nor a heartbeat since is more recent. A task of a worker
-that still beats is left to it, so that no other worker runs it beside it (a donor thanked twice, two resizes of a
-photo racing). A worker of an earlier version, which records no heartbeat, was last heard from when it started
-the task: its tasks are queued again `TASK_STUCK_MINUTES` after they started, as they always were. A worker that
-is paused as a whole (a stopped container, a suspended machine) cannot beat: paused longer than
-`TASK_STUCK_MINUTES`, it is taken for stopped, and finishes its task when it resumes while another worker runs it
-again. Each worker looks for such tasks when it starts, then every minute. Running one of ours again is safe
-enough: an e-mail already sent is not sent again (donations.emails), and a photo's renditions are made again and
-stored only for the image they were made from (events.tasks).
+Each worker records that it is alive (a WorkerHeartbeat of its worker id, by the database's clock) when it
+starts and every `HEARTBEAT_SECONDS` after, from a thread of its own, so also while it runs a task however
+long that takes (a mail server that answers slowly). A task is taken for one whose worker stopped when that
+worker has not been heard from for `TASK_STUCK_MINUTES`: neither its start nor a heartbeat since is more
+recent. A task of a worker that still beats is left to it, so that no other worker runs it beside it (a donor
+thanked twice, two resizes of a photo racing). A worker of an earlier version, which records no heartbeat, was
+last heard from when it started the task: its tasks are queued again `TASK_STUCK_MINUTES` after they started,
+as they always were. A worker that is paused as a whole (a stopped container, a suspended machine) cannot
+beat: paused longer than `TASK_STUCK_MINUTES`, it is taken for stopped, and finishes its task when it resumes
+while another worker runs it again. Each worker looks for such tasks when it starts, then every minute.
+Running one of ours again is safe enough: an e-mail already sent is not sent again (donations.emails), and a
+photo's renditions are made again and stored only for the image they were made from (events.tasks).
 
 A worker also outlives a moment without the database (a restart, a fail-over, a network blip): django-tasks-db's
 stops at the first error, and beside gunicorn (`make serve`) nothing would start it again, so the e-mails would
@@ -32,6 +32,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, connections
+from django.db.models.functions import Now
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
@@ -56,8 +57,11 @@ def migrated():
 
 
 def beat(worker_id):
-    """Records that the worker is alive, now."""
-    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": timezone.now()})
+    """
+    Records that the worker is alive, now by the database's clock: the workers' own may differ (another machine),
+    and one behind by `TASK_STUCK_MINUTES` would have been taken for stopped while it beat.
+    """
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": Now()})
 
 
 def last_workers(tasks):
@@ -74,8 +78,9 @@ def requeue_stuck_tasks():
     """
     minutes = settings.TASK_STUCK_MINUTES
     silent_since = timezone.now() - timedelta(minutes=minutes)
-    # A heartbeat as old as that says no more than none: the worker has stopped (or is paused).
-    WorkerHeartbeat.objects.filter(seen_at__lt=silent_since).delete()
+    # A heartbeat as old as that says no more than none: the worker has stopped (or is paused). By the database's
+    # clock, as it was written.
+    WorkerHeartbeat.objects.filter(seen_at__lt=Now() - timedelta(minutes=minutes)).delete()
     alive = set(WorkerHeartbeat.objects.values_list("worker_id", flat=True))
     stuck = DBTaskResult.objects.running().filter(started_at__lt=silent_since)
     gone = [pk for pk, worker_id in last_workers(stuck).items() if worker_id not in alive]
