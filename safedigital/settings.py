@@ -400,8 +400,10 @@ TASKS = {
 # heartbeat, which a worker records every 30 s) is taken for one whose worker stopped (killed, out of memory)
 # and queued again by the workers (safedigital/management/commands/db_worker.py); a worker paused for longer
 # (a stopped container, a suspended machine) is taken for stopped too. At least 1: with 0, every task running
-# would be queued again at once, beside the worker running it.
-TASK_STUCK_MINUTES = env_int("TASK_STUCK_MINUTES", 15, minimum=1)
+# would be queued again at once, beside the worker running it. At most a year (525,600 minutes), as
+# AXES_COOLOFF_MINUTES: the workers look for tasks started before now minus this, a date before the year 1
+# beyond about 1,065,000,000 minutes, when every worker stopped at start (OverflowError) and the e-mails waited.
+TASK_STUCK_MINUTES = env_int("TASK_STUCK_MINUTES", 15, minimum=1, maximum=365 * 24 * 60)
 
 # Mail: the console by default; SMTP (or any backend) through EMAIL_BACKEND and the EMAIL_* variables.
 EMAIL_BACKEND_PATH = env_str(

@@ -220,6 +220,18 @@ def test_a_task_running_for_less_than_task_stuck_minutes_is_left_to_its_worker(
     assert running.status == "RUNNING"
 
 
+def test_a_worker_runs_with_task_stuck_minutes_at_its_most(client, enquiry_data, task_worker, settings):
+    settings.TASK_STUCK_MINUTES = 525600  # a year, the most it may be
+    client.post("/lets-chat/", enquiry_data)
+    left = left_running_by_a_stopped_worker(minutes_ago=16, heard_from_minutes_ago=15.5)
+
+    task_worker()
+
+    left.refresh_from_db()
+    assert left.status == "RUNNING"
+    assert mail.outbox == []
+
+
 def test_a_task_whose_worker_is_still_heard_from_is_left_to_it_however_long_it_runs(
     client, enquiry_data, task_worker
 ):

@@ -301,3 +301,15 @@ def test_task_stuck_minutes_below_one_is_refused_at_start(minutes):
 
     assert result.returncode != 0
     assert f"TASK_STUCK_MINUTES must be a whole number of at least 1, not '{minutes}'." in result.stderr
+
+
+@pytest.mark.parametrize("minutes", ["525601", "2000000000"])
+def test_task_stuck_minutes_above_a_year_is_refused_at_start(minutes):
+    """
+    The workers look for tasks started before now minus TASK_STUCK_MINUTES: beyond about 1,065,000,000 minutes
+    that was before the year 1, and every worker stopped at start (OverflowError), the e-mails left waiting.
+    """
+    result = run_manage("check", TASK_STUCK_MINUTES=minutes)
+
+    assert result.returncode != 0
+    assert f"TASK_STUCK_MINUTES must be a whole number of at most 525600, not '{minutes}'." in result.stderr
