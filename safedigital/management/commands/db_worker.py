@@ -98,7 +98,9 @@ def requeue_tasks_of(worker_id):
     """
     Puts back in the queue the tasks left running under this worker's id by a process that runs them no more:
     an earlier one given the same `--worker-id` (killed and started again), or this one, before the database
-    went in the middle of a task. Its heartbeat would keep them from the others for ever. Returns how many.
+    went in the middle of a task. Its heartbeat would keep them from the others for ever. Returns how many. So two
+    processes never run under one id at once (django-tasks-db asks ids to be unique): the second would queue
+    again what the first is running, as in a rolling update that starts the new worker before the old one ends.
     """
     now = timezone.now()
     running = DBTaskResult.objects.running()
