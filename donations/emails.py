@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db.models import F
+from django.db.models import Case, F, TextField, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -117,6 +117,11 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
     Tells the fundraising team of a new (non-spam) enquiry and thanks the person, recording the outcome.
     Both e-mails go through one connection to the mail server: one connection, TLS handshake and login, not two.
     An e-mail already sent is not sent again, so that calling this again after a failure sends only what failed.
+    Each is recorded as sent just before it is sent, and unrecorded if it fails: recorded after, a database gone
+    between the sending and the record would have it sent again when the task runs again (the worker runs again
+    a task the database went in the middle of, or one whose worker was killed). Never sent twice, at the cost of
+    once not at all: an e-mail the worker was killed in the middle of, or that failed just before the database
+    went, stays recorded as sent (its failure is in the log).
     Returns True when an e-mail could not be sent.
     """
     # With its event's title, which the staff e-mail names: one query, and only the event column it needs.
@@ -137,16 +142,16 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
         staff_label, donor_label = _("Team notification"), _("Acknowledgement")
     connection = mailers.default
     try:
-        if notify:
-            if problem := _send(enquiry, staff_label, staff_notification, connection):
-                problems.append(problem)
-            else:
-                changes["notified_at"] = timezone.now()
-        if acknowledge:
-            if problem := _send(enquiry, donor_label, acknowledgement, connection):
-                problems.append(problem)
-            else:
-                changes["acknowledged_at"] = timezone.now()
+        for sending, label, build, field in (
+            (notify, staff_label, staff_notification, "notified_at"),
+            (acknowledge, donor_label, acknowledgement, "acknowledged_at"),
+        ):
+            if sending:
+                changes[field] = timezone.now()
+                DonationEnquiry.objects.filter(pk=enquiry.pk, anonymised_at__isnull=True).update(**changes)
+                if problem := _send(enquiry, label, build, connection):
+                    problems.append(problem)
+                    changes[field] = None
     finally:
         _close(connection)
     # A problem recorded by an earlier attempt at an e-mail sent now is no longer true; one of an e-mail not
@@ -160,7 +165,12 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
             dropping = line.startswith(attempted)  # a message's further lines go with it
         if not dropping:
             earlier.append(line)
-    changes["notification_error"] = "\n".join(earlier + problems)
     # Not on a record erased while the mail server was being talked to: a refusal names the person's address.
-    DonationEnquiry.objects.filter(pk=enquiry.pk, anonymised_at__isnull=True).update(**changes)
+    # What failed is unrecorded all the same.
+    changes["notification_error"] = Case(
+        When(anonymised_at__isnull=True, then=Value("\n".join(earlier + problems))),
+        default=F("notification_error"),
+        output_field=TextField(),
+    )
+    DonationEnquiry.objects.filter(pk=enquiry.pk).update(**changes)
     return bool(problems)

@@ -438,3 +438,92 @@ def test_a_worker_started_before_migrate_waits_for_it_and_then_sends(
     enquiry = DonationEnquiry.objects.get()
     assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+# The database going in the middle of a task's own queries: django-tasks-db marks the task failed.
+
+
+def database_going(after_emails=0, always=False):
+    """
+    A blip of the database, as the worker's task meets it: its first query on the enquiries once `after_emails`
+    e-mails have gone, or `always` every such query, fails as a dropped connection.
+    """
+    blips = []
+
+    def blip(execute, sql, params, many, context):
+        if "donations_donationenquiry" in sql and (
+            always or (len(mail.outbox) == after_emails and not blips)
+        ):
+            blips.append(sql)
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    return connection.execute_wrapper(blip)
+
+
+@pytest.mark.parametrize(
+    "after_emails", [0, 1, 2], ids=["before the e-mails", "between them", "as they are recorded"]
+)
+def test_a_task_the_database_went_in_the_middle_of_is_run_again_and_sends_each_email_once(
+    client, enquiry_data, task_worker, after_emails
+):
+    """Failed, it was never run again: the donor was never thanked, the team never told."""
+    client.post("/lets-chat/", enquiry_data)
+    with database_going(after_emails):
+        task_worker()
+    assert DBTaskResult.objects.get().exception_class_path == "django.db.utils.OperationalError"
+    assert len(mail.outbox) == after_emails
+
+    task_worker()  # the database back
+
+    enquiry = DonationEnquiry.objects.get()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+    assert enquiry.notified_at is not None and enquiry.acknowledged_at is not None
+    task_result = DBTaskResult.objects.get()
+    assert task_result.status == "SUCCESSFUL"
+    assert len(task_result.worker_ids) == 2
+
+
+def test_a_task_the_database_always_fails_is_left_failed_after_three_runs(client, enquiry_data, task_worker):
+    client.post("/lets-chat/", enquiry_data)
+    with database_going(always=True):
+        for _ in range(4):
+            task_worker()
+
+    task_result = DBTaskResult.objects.get()
+    assert (task_result.status, len(task_result.worker_ids)) == ("FAILED", 3)
+    assert mail.outbox == []
+
+
+def test_a_task_failing_for_another_reason_is_not_run_again(client, enquiry_data, task_worker):
+    client.post("/lets-chat/", enquiry_data)
+    with mock.patch("donations.emails.send_enquiry_emails", side_effect=ValueError("a bug")):
+        task_worker()
+
+    task_worker()
+
+    task_result = DBTaskResult.objects.get()
+    assert (task_result.status, task_result.exception_class_path) == ("FAILED", "builtins.ValueError")
+    assert len(task_result.worker_ids) == 1
+    assert mail.outbox == []
+
+
+def test_a_running_worker_looks_for_tasks_the_database_went_in_the_middle_of_every_so_often(
+    client, enquiry_data, task_worker
+):
+    client.post("/lets-chat/", enquiry_data)
+    with database_going():
+        task_worker()
+    failed = DBTaskResult.objects.get()
+    stopped = threading.Event()
+    sweeper = threading.Thread(target=sweep, args=(stopped, 0.01))
+    sweeper.start()
+    try:
+        deadline = time.monotonic() + 10
+        while DBTaskResult.objects.get(pk=failed.pk).status == "FAILED" and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        stopped.set()
+        sweeper.join()
+
+    assert DBTaskResult.objects.get(pk=failed.pk).status == "READY"

@@ -22,6 +22,14 @@ wait for ever. It says so in the log and tries again every `DATABASE_RETRY_SECON
 saying so, for a database not yet migrated (a deploy that starts the workers before `migrate`), which lacks the
 heartbeats' table.
 
+A task whose own queries the database went in the middle of (its OperationalError or InterfaceError, which
+django-tasks-db records as the failed task's exception class path) is run again once the database is back:
+django-tasks-db marks it failed, and an enquiry's e-mails would never go out. Each worker looks for such tasks
+when it starts and every minute, and runs one again until it has run `DATABASE_ERROR_RUNS` times (each run
+adds its worker's id to the task), so that a task that always fails so (a query SQLite refuses is an
+OperationalError too) is left failed. Only the exception the task ended on counts (its class path, not the
+traceback): a database error the task caught and turned into another is the task's own to deal with.
+
 The safedigital app comes before django_tasks_db in INSTALLED_APPS, so that `db_worker` is this command.
 """
 
@@ -46,6 +54,9 @@ SWEEP_SECONDS = 60
 # Well within the shortest TASK_STUCK_MINUTES (1): a worker that still beats is never taken for stopped.
 HEARTBEAT_SECONDS = 30
 DATABASE_RETRY_SECONDS = 5
+# Runs of a task whose database went in the middle of it, after which it is left failed.
+DATABASE_ERROR_RUNS = 3
+DATABASE_ERRORS = [f"{error.__module__}.{error.__qualname__}" for error in (OperationalError, InterfaceError)]
 
 
 def migrated():
@@ -114,6 +125,23 @@ def requeue_tasks_of(worker_id):
     return count
 
 
+def requeue_tasks_failed_on_the_database():
+    """
+    Puts back in the queue the tasks that failed because the database went in the middle of them, unless they
+    have run `DATABASE_ERROR_RUNS` times; returns how many.
+    """
+    failed = DBTaskResult.objects.failed().filter(exception_class_path__in=DATABASE_ERRORS)
+    again = [
+        pk
+        for pk, worker_ids in failed.values_list("pk", "worker_ids")
+        if len(worker_ids) < DATABASE_ERROR_RUNS
+    ]
+    count = failed.filter(pk__in=again).update(status=TaskResultStatus.READY)  # those still failed
+    if count:
+        logger.warning("%d task(s) the database went in the middle of: queued again", count)
+    return count
+
+
 def heartbeat(worker_id, stopped, interval=HEARTBEAT_SECONDS):
     """
     Records that the worker is alive every `interval` seconds until `stopped` is set; in a thread of its own, so
@@ -134,8 +162,9 @@ def sweep(stopped, interval=SWEEP_SECONDS):
     while not stopped.wait(interval):
         try:
             requeue_stuck_tasks()
+            requeue_tasks_failed_on_the_database()
         except Exception:
-            logger.exception("Could not look for tasks whose worker stopped")
+            logger.exception("Could not look for tasks whose worker stopped or whose database went")
         finally:
             connections.close_all()  # this thread's own connections
 
@@ -143,7 +172,8 @@ def sweep(stopped, interval=SWEEP_SECONDS):
 class Command(db_worker.Command):
     help = (
         "Runs the background tasks kept in the database (the enquiry e-mails, gallery photos' renditions), and "
-        "queues again those a stopped worker left running (not heard from for TASK_STUCK_MINUTES)."
+        "queues again those a stopped worker left running (not heard from for TASK_STUCK_MINUTES) and those the "
+        "database went in the middle of."
     )
 
     def handle(self, *args, batch=False, worker_id, **options):
@@ -163,6 +193,7 @@ class Command(db_worker.Command):
                     beat(worker_id)  # alive before it claims a task
                     requeue_tasks_of(worker_id)
                     requeue_stuck_tasks()
+                    requeue_tasks_failed_on_the_database()
                     if not threads:
                         threads.append(
                             threading.Thread(
