@@ -4,6 +4,8 @@ and sent by the worker; the visitor never waits for the mail server, and a crash
 """
 
 import logging
+import os
+import signal
 import smtplib
 import threading
 import time
@@ -527,3 +529,55 @@ def test_a_running_worker_looks_for_tasks_the_database_went_in_the_middle_of_eve
         sweeper.join()
 
     assert DBTaskResult.objects.get(pk=failed.pk).status == "READY"
+
+
+@pytest.mark.parametrize("signals", [1, 2], ids=["asked once", "asked again, to leave its task at once"])
+def test_a_worker_asked_to_stop_stops_though_the_database_then_fails(
+    client, enquiry_data, task_worker, caplog, signals
+):
+    """
+    A deploy's stop (SIGTERM) while a task runs, then the database gone as the task's result is recorded: the
+    worker started afresh, the stop forgotten, and the deploy waited until it killed it.
+    """
+    client.post("/lets-chat/", enquiry_data)
+    runs = []
+    real_run, real_send, real_save = Worker.run, locmem.EmailBackend.send_messages, DBTaskResult.save
+
+    def run(worker):
+        runs.append(worker)
+        return real_run(worker)
+
+    def stopped_meanwhile(backend, messages):
+        if len(mail.outbox) < signals:  # as the first e-mail goes, and the second
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real_send(backend, messages)
+
+    def save(task_result, *args, **kwargs):
+        if not runs[0].running and len(runs) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_save(task_result, *args, **kwargs)
+
+    handlers = {
+        number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    }
+    try:
+        with (
+            mock.patch.object(Worker, "run", autospec=True, side_effect=run),
+            mock.patch.object(locmem.EmailBackend, "send_messages", stopped_meanwhile),
+            mock.patch.object(DBTaskResult, "save", save),
+            mock.patch.object(db_worker, "DATABASE_RETRY_SECONDS", 0, create=True),
+            caplog.at_level(logging.WARNING, logger=db_worker.__name__),
+        ):
+            task_worker()
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+    assert len(runs) == 1
+    assert "The database did not answer (server closed the connection unexpectedly); stopping, as asked" in (
+        caplog.text
+    )
+    enquiry = DonationEnquiry.objects.get()
+    sent = [["fundraising@safedigital.example"], [enquiry.email]][: 3 - signals]  # the second left at once
+    assert [message.to for message in mail.outbox] == sent
+    assert DBTaskResult.objects.get().status == "RUNNING"  # queued again once its worker is back, or gone

@@ -30,10 +30,14 @@ adds its worker's id to the task), so that a task that always fails so (a query 
 OperationalError too) is left failed. Only the exception the task ended on counts (its class path, not the
 traceback): a database error the task caught and turned into another is the task's own to deal with.
 
+A worker asked to stop (SIGTERM, SIGINT) while it runs a task stops once the task ends, as django-tasks-db's
+does, also when a database error then comes (its task's result could not be recorded): it is not started again.
+
 The safedigital app comes before django_tasks_db in INSTALLED_APPS, so that `db_worker` is this command.
 """
 
 import logging
+import signal
 import threading
 import time
 from datetime import timedelta
@@ -142,6 +146,17 @@ def requeue_tasks_failed_on_the_database():
     return count
 
 
+def asked_to_stop():
+    """
+    Whether the worker that ran was asked to stop (SIGTERM, SIGINT): django-tasks-db's worker answers the signal
+    with its own method, which clears its `running`; asked again, it puts the signals back to their default and
+    leaves its task at once (SystemExit), which recording the task's failure may then turn into a database error.
+    """
+    handler = signal.getsignal(signal.SIGTERM)
+    worker = getattr(handler, "__self__", None)
+    return handler == signal.SIG_DFL or (isinstance(worker, db_worker.Worker) and not worker.running)
+
+
 def heartbeat(worker_id, stopped, interval=HEARTBEAT_SECONDS):
     """
     Records that the worker is alive every `interval` seconds until `stopped` is set; in a thread of its own, so
@@ -215,6 +230,12 @@ class Command(db_worker.Command):
                 except (OperationalError, InterfaceError) as error:
                     # The message names the server, never a task's data. A task it was running when the
                     # database went is queued again once the database answers (requeue_tasks_of).
+                    if asked_to_stop():  # a deploy's stop would otherwise wait until it killed the worker
+                        logger.warning(
+                            "The database did not answer (%s); stopping, as asked",
+                            " ".join(str(error).split()),
+                        )
+                        return
                     logger.warning(
                         "The database did not answer (%s); trying again in %d s",
                         " ".join(str(error).split()),
