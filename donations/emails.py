@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db.models import Case, F, TextField, Value, When
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -117,11 +117,12 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
     Tells the fundraising team of a new (non-spam) enquiry and thanks the person, recording the outcome.
     Both e-mails go through one connection to the mail server: one connection, TLS handshake and login, not two.
     An e-mail already sent is not sent again, so that calling this again after a failure sends only what failed.
-    Each is recorded as sent just before it is sent, and unrecorded if it fails: recorded after, a database gone
-    between the sending and the record would have it sent again when the task runs again (the worker runs again
-    a task the database went in the middle of, or one whose worker was killed). Never sent twice, at the cost of
-    once not at all: an e-mail the worker was killed in the middle of, or that failed just before the database
-    went, stays recorded as sent (its failure is in the log).
+    Each is recorded as sent as soon as it has gone, before the next is sent: recorded together after both, a
+    database gone after the first had it sent again when the task ran again (the worker runs again a task the
+    database went in the middle of, or one whose worker was killed). Never lost, at the cost of twice now and
+    then: an e-mail the worker is killed in the middle of, or whose record the database fails just after it went,
+    goes again. Recorded before it went, it would have stayed "sent", never sent, for a worker killed while the
+    mail server was slow to answer, and nobody would have followed the enquiry up.
     Returns True when an e-mail could not be sent.
     """
     # With its event's title, which the staff e-mail names: one query, and only the event column it needs.
@@ -136,7 +137,6 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
     acknowledge = acknowledge and enquiry.acknowledged_at is None
     if not (notify or acknowledge):
         return False
-    changes = {}
     problems = []
     with translation.override(settings.LANGUAGE_CODE):
         staff_label, donor_label = _("Team notification"), _("Acknowledgement")
@@ -147,11 +147,12 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
             (acknowledge, donor_label, acknowledgement, "acknowledged_at"),
         ):
             if sending:
-                changes[field] = timezone.now()
-                DonationEnquiry.objects.filter(pk=enquiry.pk, anonymised_at__isnull=True).update(**changes)
                 if problem := _send(enquiry, label, build, connection):
                     problems.append(problem)
-                    changes[field] = None
+                else:
+                    DonationEnquiry.objects.filter(pk=enquiry.pk, anonymised_at__isnull=True).update(
+                        **{field: timezone.now()}
+                    )
     finally:
         _close(connection)
     # A problem recorded by an earlier attempt at an e-mail sent now is no longer true; one of an e-mail not
@@ -166,11 +167,7 @@ def send_enquiry_emails(enquiry_id, acknowledge=True):
         if not dropping:
             earlier.append(line)
     # Not on a record erased while the mail server was being talked to: a refusal names the person's address.
-    # What failed is unrecorded all the same.
-    changes["notification_error"] = Case(
-        When(anonymised_at__isnull=True, then=Value("\n".join(earlier + problems))),
-        default=F("notification_error"),
-        output_field=TextField(),
+    DonationEnquiry.objects.filter(pk=enquiry.pk, anonymised_at__isnull=True).update(
+        notification_error="\n".join(earlier + problems)
     )
-    DonationEnquiry.objects.filter(pk=enquiry.pk).update(**changes)
     return bool(problems)

@@ -409,7 +409,7 @@ def test_sending_reads_the_enquiry_and_its_event_in_one_query(django_assert_num_
     event = EventFactory(title="Safe Digital Futures & Children") if with_event else None
     enquiry = DonationEnquiryFactory(event=event)
 
-    # The enquiry with its event's title, each e-mail about to go (so that it is never sent twice), what went.
+    # The enquiry with its event's title, each e-mail once it has gone (so that it is not sent again), what failed.
     with django_assert_num_queries(4):
         send_enquiry_emails(enquiry.pk)
 
