@@ -604,3 +604,39 @@ def test_a_worker_asked_to_stop_stops_though_the_database_then_fails(
     sent = [["fundraising@safedigital.example"], [enquiry.email]][: 3 - signals]  # the second left at once
     assert [message.to for message in mail.outbox] == sent
     assert DBTaskResult.objects.get().status == "RUNNING"  # queued again once its worker is back, or gone
+
+
+def test_a_worker_started_while_the_database_is_away_waits_for_it(client, enquiry_data, task_worker, caplog):
+    """
+    No stop was asked: a fresh process's SIGTERM is the system's default, which the worker took for a second
+    "stop" (django-tasks-db puts it back then), so a worker started before the database (a machine's boot) ended
+    at once, and the e-mails waited until someone started it again.
+    """
+    client.post("/lets-chat/", enquiry_data)
+    beats = []
+    real_beat = db_worker.beat
+
+    def beat(worker_id):
+        beats.append(worker_id)
+        if len(beats) == 1:
+            raise OperationalError("connection refused")
+        return real_beat(worker_id)
+
+    handlers = {
+        number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    }
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as in a process just started
+    try:
+        with (
+            mock.patch.object(db_worker, "beat", side_effect=beat),
+            mock.patch.object(db_worker, "DATABASE_RETRY_SECONDS", 0, create=True),
+            caplog.at_level(logging.WARNING, logger=db_worker.__name__),
+        ):
+            task_worker()
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+    assert "The database did not answer (connection refused); trying again in 0 s" in caplog.text
+    enquiry = DonationEnquiry.objects.get()
+    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]

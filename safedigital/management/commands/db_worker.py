@@ -194,6 +194,9 @@ class Command(db_worker.Command):
     def handle(self, *args, batch=False, worker_id, **options):
         stopped = threading.Event()  # set when this worker ends, and its threads with it
         threads = []
+        # Whether django-tasks-db's worker has run, and so has taken the signals: before, SIGTERM is the system's
+        # default, which asked_to_stop() reads as a second stop, and a database away at start ended the worker.
+        worker_ran = False
         try:
             while True:
                 try:
@@ -226,11 +229,13 @@ class Command(db_worker.Command):
                             )
                         for thread in threads:
                             thread.start()
+                    worker_ran = True
                     return super().handle(*args, batch=batch, worker_id=worker_id, **options)
                 except (OperationalError, InterfaceError) as error:
                     # The message names the server, never a task's data. A task it was running when the
                     # database went is queued again once the database answers (requeue_tasks_of).
-                    if asked_to_stop():  # a deploy's stop would otherwise wait until it killed the worker
+                    # Asked to stop, it stops: a deploy's stop would otherwise wait until it killed the worker.
+                    if worker_ran and asked_to_stop():
                         logger.warning(
                             "The database did not answer (%s); stopping, as asked",
                             " ".join(str(error).split()),
