@@ -640,3 +640,16 @@ def test_a_worker_started_while_the_database_is_away_waits_for_it(client, enquir
     assert "The database did not answer (connection refused); trying again in 0 s" in caplog.text
     enquiry = DonationEnquiry.objects.get()
     assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"], [enquiry.email]]
+
+
+def test_a_task_the_database_went_in_the_middle_of_days_ago_is_left_failed(client, enquiry_data, task_worker):
+    """A donor thanked days late, by a worker of this version started where such a task had long been failed."""
+    client.post("/lets-chat/", enquiry_data)
+    with database_going():
+        task_worker()
+    DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(days=1, minutes=1))
+
+    task_worker()
+
+    assert DBTaskResult.objects.get().status == "FAILED"
+    assert mail.outbox == []

@@ -27,7 +27,8 @@ django-tasks-db records as the failed task's exception class path) is run again 
 django-tasks-db marks it failed, and an enquiry's e-mails would never go out. Each worker looks for such tasks
 when it starts and every minute, and runs one again until it has run `DATABASE_ERROR_RUNS` times (each run
 adds its worker's id to the task), so that a task that always fails so (a query SQLite refuses is an
-OperationalError too) is left failed. Only the exception the task ended on counts (its class path, not the
+OperationalError too) is left failed, and not once it failed more than `DATABASE_ERROR_RETRY_WINDOW` (a day)
+ago. Only the exception the task ended on counts (its class path, not the
 traceback): a database error the task caught and turned into another is the task's own to deal with.
 
 A worker asked to stop (SIGTERM, SIGINT) while it runs a task stops once the task ends, as django-tasks-db's
@@ -58,8 +59,11 @@ SWEEP_SECONDS = 60
 # Well within the shortest TASK_STUCK_MINUTES (1): a worker that still beats is never taken for stopped.
 HEARTBEAT_SECONDS = 30
 DATABASE_RETRY_SECONDS = 5
-# Runs of a task whose database went in the middle of it, after which it is left failed.
+# Runs of a task whose database went in the middle of it, after which it is left failed; and how long after it
+# failed so it is still run again: a database comes back within minutes, and an e-mail days late (a task that
+# failed so before workers ran such tasks again, kept 14 days) would puzzle more than it helps.
 DATABASE_ERROR_RUNS = 3
+DATABASE_ERROR_RETRY_WINDOW = timedelta(days=1)
 DATABASE_ERRORS = [f"{error.__module__}.{error.__qualname__}" for error in (OperationalError, InterfaceError)]
 
 
@@ -131,10 +135,13 @@ def requeue_tasks_of(worker_id):
 
 def requeue_tasks_failed_on_the_database():
     """
-    Puts back in the queue the tasks that failed because the database went in the middle of them, unless they
-    have run `DATABASE_ERROR_RUNS` times; returns how many.
+    Puts back in the queue the tasks that failed because the database went in the middle of them, within
+    `DATABASE_ERROR_RETRY_WINDOW`, unless they have run `DATABASE_ERROR_RUNS` times; returns how many.
     """
-    failed = DBTaskResult.objects.failed().filter(exception_class_path__in=DATABASE_ERRORS)
+    failed = DBTaskResult.objects.failed().filter(
+        exception_class_path__in=DATABASE_ERRORS,
+        finished_at__gte=timezone.now() - DATABASE_ERROR_RETRY_WINDOW,
+    )
     again = [
         pk
         for pk, worker_ids in failed.values_list("pk", "worker_ids")
