@@ -3,6 +3,7 @@ The enquiry e-mails as tasks kept in the database (production): queued with the 
 and sent by the worker; the visitor never waits for the mail server, and a crash loses no e-mail.
 """
 
+import contextlib
 import logging
 import os
 import signal
@@ -359,17 +360,36 @@ def test_a_running_worker_looks_for_stuck_tasks_every_so_often(client, enquiry_d
     assert status_once_swept(stuck) == "READY"
 
 
+def failing_once(function, message):
+    """`function` whose first call fails as a database gone (`message`); and the list of its calls."""
+    calls = []
+
+    def failing(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OperationalError(message)
+        return function(*args)
+
+    return failing, calls
+
+
+@contextlib.contextmanager
+def signals_kept():
+    """Puts back, after, the signal handlers a worker run in the test's own process takes."""
+    handlers = {
+        number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    }
+    try:
+        yield
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
 def test_a_worker_outlives_a_moment_without_the_database(client, enquiry_data, task_worker, caplog):
     """django-tasks-db's worker stops at the first database error; beside gunicorn nothing would restart it."""
     client.post("/lets-chat/", enquiry_data)
-    runs = []
-    real_run = Worker.run
-
-    def run(worker):
-        runs.append(worker)
-        if len(runs) == 1:
-            raise OperationalError("server closed the connection unexpectedly")
-        return real_run(worker)
+    run, runs = failing_once(Worker.run, "server closed the connection unexpectedly")
 
     with (
         mock.patch.object(Worker, "run", autospec=True, side_effect=run),
@@ -575,21 +595,15 @@ def test_a_worker_asked_to_stop_stops_though_the_database_then_fails(
             raise OperationalError("server closed the connection unexpectedly")
         return real_save(task_result, *args, **kwargs)
 
-    handlers = {
-        number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
-    }
-    try:
-        with (
-            mock.patch.object(Worker, "run", autospec=True, side_effect=run),
-            mock.patch.object(locmem.EmailBackend, "send_messages", stopped_meanwhile),
-            mock.patch.object(DBTaskResult, "save", save),
-            mock.patch.object(db_worker, "DATABASE_RETRY_SECONDS", 0, create=True),
-            caplog.at_level(logging.WARNING, logger=db_worker.__name__),
-        ):
-            task_worker()
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
+    with (
+        signals_kept(),
+        mock.patch.object(Worker, "run", autospec=True, side_effect=run),
+        mock.patch.object(locmem.EmailBackend, "send_messages", stopped_meanwhile),
+        mock.patch.object(DBTaskResult, "save", save),
+        mock.patch.object(db_worker, "DATABASE_RETRY_SECONDS", 0, create=True),
+        caplog.at_level(logging.WARNING, logger=db_worker.__name__),
+    ):
+        task_worker()
 
     assert len(runs) == 1
     assert "The database did not answer (server closed the connection unexpectedly); stopping, as asked" in (
@@ -608,29 +622,16 @@ def test_a_worker_started_while_the_database_is_away_waits_for_it(client, enquir
     at once, and the e-mails waited until someone started it again.
     """
     client.post("/lets-chat/", enquiry_data)
-    beats = []
-    real_beat = db_worker.beat
+    beat, _beats = failing_once(db_worker.beat, "connection refused")
 
-    def beat(worker_id):
-        beats.append(worker_id)
-        if len(beats) == 1:
-            raise OperationalError("connection refused")
-        return real_beat(worker_id)
-
-    handlers = {
-        number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
-    }
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as in a process just started
-    try:
-        with (
-            mock.patch.object(db_worker, "beat", side_effect=beat),
-            mock.patch.object(db_worker, "DATABASE_RETRY_SECONDS", 0, create=True),
-            caplog.at_level(logging.WARNING, logger=db_worker.__name__),
-        ):
-            task_worker()
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
+    with (
+        signals_kept(),
+        mock.patch.object(db_worker, "beat", side_effect=beat),
+        mock.patch.object(db_worker, "DATABASE_RETRY_SECONDS", 0, create=True),
+        caplog.at_level(logging.WARNING, logger=db_worker.__name__),
+    ):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as in a process just started
+        task_worker()
 
     assert "The database did not answer (connection refused); trying again in 0 s" in caplog.text
     enquiry = DonationEnquiry.objects.get()
