@@ -164,6 +164,12 @@ def asked_to_stop():
     return handler == signal.SIG_DFL or (isinstance(worker, db_worker.Worker) and not worker.running)
 
 
+def requeue_abandoned_tasks():
+    """What each worker looks for when it starts and every `SWEEP_SECONDS`: the tasks to run again."""
+    requeue_stuck_tasks()
+    requeue_tasks_failed_on_the_database()
+
+
 def heartbeat(worker_id, stopped, interval=HEARTBEAT_SECONDS):
     """
     Records that the worker is alive every `interval` seconds until `stopped` is set; in a thread of its own, so
@@ -180,11 +186,10 @@ def heartbeat(worker_id, stopped, interval=HEARTBEAT_SECONDS):
 
 
 def sweep(stopped, interval=SWEEP_SECONDS):
-    """Requeues stuck tasks every `interval` seconds until `stopped` is set; in a thread of its own."""
+    """Requeues abandoned tasks every `interval` seconds until `stopped` is set; in a thread of its own."""
     while not stopped.wait(interval):
         try:
-            requeue_stuck_tasks()
-            requeue_tasks_failed_on_the_database()
+            requeue_abandoned_tasks()
         except Exception:
             logger.exception("Could not look for tasks whose worker stopped or whose database went")
         finally:
@@ -217,8 +222,7 @@ class Command(db_worker.Command):
                         continue
                     beat(worker_id)  # alive before it claims a task
                     requeue_tasks_of(worker_id)
-                    requeue_stuck_tasks()
-                    requeue_tasks_failed_on_the_database()
+                    requeue_abandoned_tasks()
                     if not threads:
                         threads.append(
                             threading.Thread(
