@@ -123,7 +123,9 @@ class SpamFilter(admin.SimpleListFilter):
     def choices(self, changelist):
         # Outside a search, "Not spam" is what the list shows unless another is chosen: it needs no parameter.
         unchosen = None if self.searching else "no"
-        for lookup, title in self.lookup_choices:
+        # "Show counts" counts each choice within the search and the other filters, as Django's own filters do.
+        counts = self.get_facet_queryset(changelist) if changelist.add_facets else None
+        for index, (lookup, title) in enumerate(self.lookup_choices):
             if lookup == unchosen:
                 query_string = changelist.get_query_string(remove=[self.parameter_name])
             else:
@@ -131,7 +133,7 @@ class SpamFilter(admin.SimpleListFilter):
             yield {
                 "selected": (self.value() or unchosen) == lookup,
                 "query_string": query_string,
-                "display": title,
+                "display": title if counts is None else f"{title} ({counts[f'{index}__c']})",
             }
 
     def queryset(self, request, queryset):

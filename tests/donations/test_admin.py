@@ -169,6 +169,42 @@ def test_spam_stays_out_of_the_list_until_asked_for(client, fundraiser):
     assertContains(everything, "Pill seller")
 
 
+def test_show_counts_counts_each_spam_choice_within_the_search_and_filters(client, fundraiser):
+    DonationEnquiryFactory(name="Lucía Ramos")
+    DonationEnquiryFactory(name="Lucía Vega", status=Status.CONTACTED)
+    DonationEnquiryFactory(name="Lucia Pills", spam=True)
+    DonationEnquiryFactory(name="Other donor")
+    DonationEnquiryFactory(name="Casino", spam=True)
+    client.force_login(fundraiser)
+
+    listing = client.get(reverse(CHANGELIST), {"_facets": "True"})
+    searched = client.get(reverse(CHANGELIST), {"_facets": "True", "q": "lucia"})
+    narrowed = client.get(reverse(CHANGELIST), {"_facets": "True", "q": "lucia", "status__exact": "new"})
+
+    assertContains(listing, '<li class="selected"><a href="?_facets=True">Not spam (3)</a></li>', html=True)
+    assertContains(listing, '<li><a href="?_facets=True&amp;spam=yes">Suspected spam (2)</a></li>', html=True)
+    assertContains(
+        listing, '<li><a href="?_facets=True&amp;spam=all">All, spam included (5)</a></li>', html=True
+    )
+    assertContains(
+        searched, '<li><a href="?_facets=True&amp;q=lucia&amp;spam=no">Not spam (2)</a></li>', html=True
+    )
+    assertContains(
+        searched,
+        '<li><a href="?_facets=True&amp;q=lucia&amp;spam=yes">Suspected spam (1)</a></li>',
+        html=True,
+    )
+    assertContains(
+        narrowed,
+        '<li><a href="?_facets=True&amp;q=lucia&amp;spam=all&amp;status__exact=new">All, spam included (2)</a></li>',
+        html=True,
+    )
+    # Without "Show counts", no counts.
+    assertContains(
+        client.get(reverse(CHANGELIST)), '<li class="selected"><a href="?">Not spam</a></li>', html=True
+    )
+
+
 def test_a_search_finds_a_donor_wrongly_marked_as_spam_and_says_so(client, fundraiser):
     wrongly = DonationEnquiryFactory(name="Lucía Vega", email="lucia@fundacion.example", spam=True)
     genuine = DonationEnquiryFactory(name="Lucía Ramos")
