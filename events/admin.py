@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from media_coverage.admin import MediaMentionInline, event_coverage_links
@@ -212,7 +213,7 @@ class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
         "n_sessions",
     ]
     list_display_links = ["thumb", "title"]
-    list_filter = ["status", "featured", "country", "start_date"]
+    list_filter = ["status", "featured", ("country", CountryFilter), "start_date"]
     search_fields = ["title", "strapline", "summary", "city", "venue"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
@@ -411,7 +412,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         "country",
     ]
     list_display_links = ["thumb", "full_name"]
-    list_filter = ["identity", "country", "organisation__kind"]
+    list_filter = ["identity", ("country", CountryFilter), "organisation__kind"]
     list_select_related = ["organisation"]
     search_fields = [
         "full_name",
@@ -460,7 +461,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["thumb", "name", "short_name", "kind", "country"]
     list_display_links = ["thumb", "name"]
-    list_filter = ["kind", "country"]
+    list_filter = ["kind", ("country", CountryFilter)]
     search_fields = ["name", "short_name"]
 
     @admin.display(description=_("logo"))
@@ -479,7 +480,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 @admin.register(CountryPledge)
 class CountryPledgeAdmin(SimpleHistoryAdmin):
     list_display = ["country", "pledging_body", "status", "event", "pledged_on", "theme_names"]
-    list_filter = ["status", "country", "themes", "event"]
+    list_filter = ["status", ("country", CountryFilter), "themes", "event"]
     list_select_related = ["event"]
     search_fields = ["pledging_body", "commitment", "event__title"]
     autocomplete_fields = ["event"]
