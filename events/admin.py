@@ -14,7 +14,7 @@ from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from media_coverage.admin import MediaMentionInline, event_coverage_links
-from safedigital.admin import SelectsWrittenInPython
+from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython
 from safedigital.timezones import time_zones, utc_offset
 from safedigital.uploads import CheckedImageFormField
 
@@ -659,7 +659,7 @@ class GalleryAdmin(SimpleHistoryAdmin):
 @admin.register(Resource)
 class ResourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "language", "event"]
-    list_filter = ["kind", "language", "event"]
+    list_filter = ["kind", ("language", ChoicesInUseFilter), "event"]
     list_select_related = ["event"]
     search_fields = ["title", "event__title"]
     autocomplete_fields = ["event"]

@@ -12,7 +12,7 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from safedigital.admin import SelectsWrittenInPython
+from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython
 
 from .forms import MediaMentionFormSet, MentionConfirmImportForm, MentionImportForm
 from .models import CoverageFigures, MediaMention, Outlet, PlatformFigures, SocialFigures
@@ -113,7 +113,7 @@ class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
     list_display = ["headline", "outlet", "medium", "event", "date", "language", "kind", "reach"]
     list_filter = [
         ("outlet__medium", admin.ChoicesFieldListFilter),
-        "language",
+        ("language", ChoicesInUseFilter),
         ("outlet__country", CountryFilter),
         "event",
         "date",

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from events.models import Event, EventPartner, Gallery, HeadlineFigure, Photo, Speaker
 from safedigital.roles import EDITORS
+from tests.admin_pages import filter_choices
 from tests.factories import (
     CountryPledgeFactory,
     CoverageFiguresFactory,
@@ -136,10 +137,21 @@ def test_the_country_filter_offers_the_countries_in_use_by_name(admin_client, na
     response = admin_client.get(url)
     kenya = admin_client.get(url, {"country": "KE"})
 
-    filter_html = re.search(r"<summary>\s*By country\s*</summary>\s*<ul>(.*?)</ul>", response.text, re.S)
-    assert filter_html, "no country filter"
-    assert re.findall(r'<a href="\?[^"]*">([^<]+)</a>', filter_html.group(1)) == ["All", "Colombia", "Kenya"]
+    assert filter_choices(response, "By country") == ["All", "Colombia", "Kenya"]
     assert list(kenya.context["cl"].result_list) == [kenyan]
+
+
+def test_the_resources_language_filter_offers_the_languages_in_use(admin_client):
+    """It offered all hundred of Django's languages."""
+    spanish = ResourceFactory(language="es")
+    ResourceFactory(language="en")
+    url = reverse("admin:events_resource_changelist")
+
+    response = admin_client.get(url)
+    in_spanish = admin_client.get(url, {"language__exact": "es"})
+
+    assert filter_choices(response, "By language") == ["All", "English", "Spanish"]
+    assert list(in_spanish.context["cl"].result_list) == [spanish]
 
 
 @pytest.mark.parametrize("name", list(FACTORIES))

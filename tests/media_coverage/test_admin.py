@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from events.models import Event
 from media_coverage.admin import MediaMentionInline, OutletAdmin, mentions_changelist_url
 from media_coverage.models import CoverageFigures, MediaMention, Outlet
+from tests.admin_pages import filter_choices
 from tests.events.test_admin import event_change_data
 from tests.factories import (
     CoverageFiguresFactory,
@@ -81,6 +82,22 @@ def test_mention_changelist_filters_and_searches(admin_client):
     assert [m.headline for m in filtered.context["cl"].result_list] == ["Colombia lidera"]
     # From an event's mentions, the import is already aimed at that event.
     assert f'href="/admin/media_coverage/mediamention/import/?event={event.pk}"' in filtered.content.decode()
+
+
+def test_the_mentions_language_filter_offers_the_languages_in_use_and_counts_them(admin_client):
+    """It offered all hundred of Django's languages."""
+    MediaMentionFactory(language="es", headline="Colombia lidera")
+    MediaMentionFactory(language="es")
+    MediaMentionFactory(language="en")
+    url = reverse("admin:media_coverage_mediamention_changelist")
+
+    response = admin_client.get(url)
+    counted = admin_client.get(url, {"_facets": "True"})
+    in_spanish = admin_client.get(url, {"language__exact": "es", "q": "lidera"})
+
+    assert filter_choices(response, "By language") == ["All", "English", "Spanish"]
+    assert filter_choices(counted, "By language") == ["All", "English (1)", "Spanish (2)"]
+    assert [mention.headline for mention in in_spanish.context["cl"].result_list] == ["Colombia lidera"]
 
 
 def test_mention_changelist_queries_do_not_grow_with_the_rows(admin_client):
