@@ -16,15 +16,18 @@ from django.utils.translation import ngettext
 
 from .models import Outlet
 
-WIDTH = 640
-LABEL_WIDTH = 130  # horizontal charts: the category names on the left
-VALUE_ROOM = 110  # horizontal charts: the figure after the longest bar
+# About the width a chart is shown at (a phone's column, or a third of a desktop's page; static/css/site.css
+# caps it at 30rem), so that its 14 px text is read at 12 to 17 px: drawn 640 wide, it was shrunk to 8 px.
+WIDTH = 400
+LABEL_WIDTH = 120  # horizontal charts: the category names on the left ("Prensa escrita")
+VALUE_ROOM = 96  # horizontal charts: the figure after the longest bar ("15,712,224")
 ROW_HEIGHT = 36
 BAR_HEIGHT = 24
 COLUMN_CHART_HEIGHT = 280
 COLUMN_TOP = 28  # room for the figure above the tallest column
 COLUMN_BOTTOM = 36  # room for the dates under the columns
 MAX_DAYS_BY_DAY = 62
+MAX_COLUMN_LABELS = 6  # column charts: the dates named under the columns, at most ("Nov 2024")
 
 
 @dataclass
@@ -115,7 +118,7 @@ def column_chart(slug, title, items, label_header, value_header, note="", empty_
     largest = max(value for _label, value in items)
     plot_height = COLUMN_CHART_HEIGHT - COLUMN_TOP - COLUMN_BOTTOM
     slot = (WIDTH - 16) / len(items)
-    label_every = math.ceil(len(items) / 12)
+    label_every = math.ceil(len(items) / MAX_COLUMN_LABELS)
     for index, (label, value) in enumerate(items):
         height = round(plot_height * value / largest, 1)
         x = round(8 + index * slot + slot * 0.15, 1)

@@ -53,3 +53,25 @@ def test_screenshots_of_home_highlights_form_and_thank_you(new_context, site, de
     shots.append(screenshot(page, f"enquiry-errors-{viewport['width']}"))
 
     assert all(shot.stat().st_size > 10_000 for shot in shots)
+
+
+CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll(".chart svg")).flatMap(svg => {
+    // The size a reader sees: the text's font size times the scale the SVG is drawn at.
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return Array.from(svg.querySelectorAll("text")).map(
+        text => [text.textContent, parseFloat(getComputedStyle(text).fontSize) * scale]
+    );
+})"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_the_coverage_charts_text_is_drawn_at_a_readable_size(new_context, site, demo_event, viewport):
+    """Drawn 640 wide and shrunk to fit, the charts' names and figures came out at 8 px, on a phone and beside
+    each other on a desktop alike."""
+    page = new_context(viewport=viewport).new_page()
+    page.goto(site.url + public_pages(demo_event)["coverage"])
+
+    sizes = page.evaluate(CHART_TEXT_SIZES)
+
+    assert len(sizes) >= 8  # the demo's chart: four media, each named, with its figure
+    assert [(text, size) for text, size in sizes if size < 12] == []
