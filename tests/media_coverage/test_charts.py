@@ -1,4 +1,5 @@
 import datetime
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -111,6 +112,20 @@ def test_mentions_over_time_by_day_with_gaps_as_zero():
     ]
     assert svg.find(f"{SVG}desc").text == "6 Nov: 2; 7 Nov: 0; 8 Nov: 1."
     assert "1 mention without a date is not shown." in html
+
+
+@pytest.mark.django_db
+def test_a_month_by_day_names_six_dates_far_enough_apart_to_read():
+    """Drawn 400 wide, eleven dates under a month's columns ran into each other."""
+    mentions = [MediaMentionFactory(date=datetime.date(2024, 10, day)) for day in range(1, 32)]
+
+    svg = svg_of(render(charts.mentions_over_time(mentions)))
+
+    labels = [text for text in svg.iter(f"{SVG}text") if text.get("class") == "chart-label"]
+    assert [label.text for label in labels] == ["1 Oct", "7 Oct", "13 Oct", "19 Oct", "25 Oct", "31 Oct"]
+    positions = [float(label.get("x")) for label in labels]
+    assert min(right - left for left, right in itertools.pairwise(positions)) > 60  # "Nov 2024": about 60
+    assert len(bars_of(svg)) == 31
 
 
 @pytest.mark.django_db
