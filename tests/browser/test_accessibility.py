@@ -222,3 +222,22 @@ def test_keyboard_goes_through_the_enquiry_form_in_its_order(page, site, demo_ev
         "Send",
         "Safe Digital",
     ]
+
+
+@pytest.mark.parametrize("height", [568, 640])
+def test_at_320_px_tab_never_stops_on_a_link_hidden_behind_leave_this_site(
+    new_context, site, demo_event, height
+):
+    """
+    WCAG 2.4.11 at the reflow width (1.4.10: 320 px, a 1280 px window at 400 %): on a short page the footer's
+    last link sat at the bottom of the window, under the fixed "Leave this site" button; focused by Tab it was
+    already "in view", so the browser did not scroll, and the visitor could not see where focus was.
+    """
+    # Reduced motion: the browser scrolls to the focused link at once, not smoothly, so it is measured where it ends.
+    page = new_context(viewport={"width": 320, "height": height}, reduced_motion="reduce").new_page()
+    hidden = []
+    for name, path in public_pages(demo_event).items():
+        page.goto(site.url + path)
+        hidden += [(name, stop["name"]) for stop in tab_through(page) if stop["covered"]]
+
+    assert hidden == []
