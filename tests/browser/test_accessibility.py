@@ -241,3 +241,35 @@ def test_at_320_px_tab_never_stops_on_a_link_hidden_behind_leave_this_site(
         hidden += [(name, stop["name"]) for stop in tab_through(page) if stop["covered"]]
 
     assert hidden == []
+
+
+# For each error the summary lists: where its link led, and how far the field's label (a radio button's: its
+# group's legend) lies from the window's top edge (below it when positive).
+LABEL_OF_THE_FIELD_FOCUSED = """() => {
+    const field = document.activeElement;
+    const label = field.type === "radio" ? field.closest("fieldset").querySelector("legend") : field.labels[0];
+    return [field.id, label.getBoundingClientRect().top >= 0];
+}"""
+
+
+def test_an_error_s_link_shows_its_field_with_the_field_s_label(new_context, site, demo_event):
+    """
+    On a phone, following an error in the summary ("Enter your name.") scrolled its field to the very top of the
+    window and its label, just above, out of sight: the visitor was put in a box without its name.
+    """
+    page = new_context(viewport={"width": 320, "height": 640}, reduced_motion="reduce").new_page()
+    page.goto(site.url + public_pages(demo_event)["enquiry"])
+    send_the_form(page)
+    links = page.get_by_role("alert").filter(has_text="There is a problem").get_by_role("link")
+    targets = [href.removeprefix("#") for href in links.evaluate_all("links => links.map(link => link.hash)")]
+    assert len(targets) == 5
+
+    shown = []
+    for index in range(len(targets)):
+        page.evaluate("() => window.scrollTo(0, 0)")
+        links.nth(index).focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#{targets[index]}")).to_be_focused()
+        shown.append(page.evaluate(LABEL_OF_THE_FIELD_FOCUSED))
+
+    assert shown == [[target, True] for target in targets]
