@@ -1,6 +1,7 @@
 """Responsive layout: nothing scrolls sideways on a phone; screenshots for a person to look at."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import DESKTOP, PHONE, public_pages, screenshot, send_the_form
 
@@ -75,3 +76,29 @@ def test_the_coverage_charts_text_is_drawn_at_a_readable_size(new_context, site,
 
     assert len(sizes) >= 8  # the demo's chart: four media, each named, with its figure
     assert [(text, size) for text, size in sizes if size < 12] == []
+
+
+def test_the_pledges_table_scrolls_in_its_own_region_not_the_page_at_320_px(new_context, site, demo_event):
+    """
+    WCAG 1.4.10 reflow: at 320 px the table of pledges is wider than the window and scrolls in its own region; the
+    hidden words of its "Source" links (" (Brazil)", positioned out of the region's clipping) pushed the whole page
+    sideways with it.
+    """
+    from tests.factories import CountryPledgeFactory
+
+    for country in ("BR", "CO", "ZA"):
+        CountryPledgeFactory(
+            event=demo_event,
+            country=country,
+            pledging_body="Ministry of Information and Communication Technologies",
+            commitment="Adopt a national strategy against online abuse, with dedicated financing, by 2026.",
+            source_url="https://example.org/pledge",
+        )
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    for path in (public_pages(demo_event)["pledges"], public_pages(demo_event)["highlights"]):
+        page.goto(site.url + path)
+        expect(page.get_by_role("link", name="Source (Brazil)")).to_be_attached()
+
+        widths = page.evaluate(SIDEWAYS)
+
+        assert widths["scrollWidth"] <= widths["innerWidth"], f"{path} scrolls sideways at 320 px: {widths}"
