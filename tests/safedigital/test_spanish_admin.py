@@ -18,7 +18,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation.template import templatize
 
-from tests.factories import DonationEnquiryFactory
+from tests.factories import DonationEnquiryFactory, EventFactory, SessionFactory
 from tests.test_spanish_pages import DONATIONS_CATALOGUE, PROJECT_CATALOGUE, is_translated, read_po
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -208,3 +208,23 @@ def test_the_donation_enquiries_in_the_back_office_speak_spanish(superuser_clien
         assert spanish in change, spanish
     for english in ["Mark the selected enquiries as spam", "Pipeline", "Internal notes", "In discussion"]:
         assert english not in changelist + change, english
+
+
+@pytest.mark.django_db
+def test_djangos_own_words_that_it_has_not_translated_yet_are_spanish_in_the_back_office(superuser_client):
+    # Django 6.1's Spanish leaves its newest strings in English: the empty choice of every select (the actions
+    # too), the actions' button, the deletion's question, headings read by screen readers.
+    event = EventFactory()
+    SessionFactory(event=event)
+
+    changelist = get_in_spanish(superuser_client, reverse("admin:events_event_changelist"))
+    add = get_in_spanish(superuser_client, reverse("admin:events_event_add"))
+    delete = get_in_spanish(superuser_client, reverse("admin:events_event_delete", args=[event.pk]))
+
+    assert '<option value="" selected>- Seleccione una opción -</option>' in changelist
+    assert ">Ejecutar</button>" in changelist
+    assert "Paginación de eventos" in changelist
+    assert "- Seleccione una opción -" in add
+    assert f"¿Está seguro de que quiere eliminar evento “{event.title}”?" in delete
+    for english in ["Select an option", ">Run<", "Pagination", "Are you sure you want to delete"]:
+        assert english not in changelist + add + delete, english
