@@ -18,7 +18,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation.template import templatize
 
-from tests.factories import DonationEnquiryFactory, EventFactory, SessionFactory
+from tests.factories import DonationEnquiryFactory, EventFactory, GalleryFactory, SessionFactory
 from tests.test_spanish_pages import DONATIONS_CATALOGUE, PROJECT_CATALOGUE, is_translated, read_po
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -228,3 +228,25 @@ def test_djangos_own_words_that_it_has_not_translated_yet_are_spanish_in_the_bac
     assert f"¿Está seguro de que quiere eliminar evento “{event.title}”?" in delete
     for english in ["Select an option", ">Run<", "Pagination", "Are you sure you want to delete"]:
         assert english not in changelist + add + delete, english
+
+
+@pytest.mark.django_db
+def test_the_back_offices_messages_in_spanish_agree_with_feminine_names(superuser_client):
+    # Django's Spanish puts a masculine article before every model's name: "El organización “…” fue agregado",
+    # "El galería", and "Elgalería" (no space) once deleted. The project's are worded without one.
+    spanish = {"headers": {"accept-language": "es"}, "follow": True}
+    gallery = GalleryFactory(title="Recepción")
+
+    added = superuser_client.post(
+        reverse("admin:events_organisation_add"), {"name": "Fundación Niñez", "kind": "ngo"}, **spanish
+    ).content.decode()
+    deleted = superuser_client.post(
+        reverse("admin:events_gallery_delete", args=[gallery.pk]), {"post": "yes"}, **spanish
+    ).content.decode()
+    add_event = get_in_spanish(superuser_client, reverse("admin:events_event_add"))
+
+    assert "Se agregó correctamente: organización “Fundación Niñez”." in re.sub(r"<[^>]+>", "", added)
+    assert "Se eliminó correctamente: galería “Recepción”." in deleted
+    assert "&quot;addText&quot;: &quot;Agregar Aliado&quot;" in add_event  # the partners' button
+    for wrong in ["El organización", "Elgalería", "El galería", "adicional."]:
+        assert wrong not in added + deleted + add_event, wrong
