@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from events.models import Event
 from safedigital.roles import EDITORS
-from tests.browser.helpers import log_in, settled, staff_user
+from tests.browser.helpers import STAFF_PASSWORD, log_in, settled, staff_user
 
 pytestmark = pytest.mark.browser
 
@@ -156,3 +156,37 @@ def test_add_another_puts_the_new_rows_first_field_under_the_keyboard(new_contex
     page.keyboard.press("Enter")
     expect(rows).to_have_count(before + 1)
     expect(page.locator(f"#id_participations-{before}-order")).to_be_focused()
+
+
+def columns_out_of_sight(page):
+    """Each tabular inline's column headings that lie beyond the right edge of its box (seen only by scrolling)."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('.inline-group .tabular')].map(inline => {
+            const edge = inline.querySelector('.wrapper').getBoundingClientRect().right + 1;
+            return [inline.closest('.inline-group').id, [...inline.querySelectorAll('thead th')]
+                .filter(heading => heading.getBoundingClientRect().right > edge)
+                .map(heading => heading.innerText.trim())];
+        }).filter(([, hidden]) => hidden.length))"""
+    )
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "es-ES"])
+def test_an_editors_rows_fit_the_page_at_1280_pixels(new_context, site, editor, demo_event, locale):
+    # The photos' captions, credits and "Delete?", a participant's quote, a figure's order: at 1280 px, beside the
+    # admin's menu, they were off to the right of their table, as was any error beside them.
+    page = new_context(locale=locale).new_page()
+    page.goto(site.url + "/admin/")
+    page.locator("#id_username").fill("editor")
+    page.locator("#id_password").fill(STAFF_PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page.locator("#user-tools")).to_be_visible()
+    gallery = demo_event.galleries.first()
+    session = demo_event.sessions.first()
+
+    for address in [
+        f"/admin/events/event/{demo_event.pk}/change/",
+        f"/admin/events/session/{session.pk}/change/",
+        f"/admin/events/gallery/{gallery.pk}/change/",
+    ]:
+        page.goto(site.url + address)
+        assert columns_out_of_sight(page) == {}, address
