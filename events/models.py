@@ -924,3 +924,26 @@ class HeadlineFigure(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return self.label
+
+    def validate_constraints(self, exclude=None):
+        """
+        As Django's, but a figure already on the event is named beside the figure's choice: Django's own message
+        ("Headline figure with this Event and Figure already exists.") stood above the whole row.
+        """
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            duplicate = errors.pop(NON_FIELD_ERRORS, [])
+            others = [message for message in duplicate if message.code != "unique_together"]
+            if len(others) < len(duplicate):
+                errors.setdefault("source", []).append(
+                    ValidationError(
+                        _("“%(figure)s” is already among this event's figures."),
+                        code="unique_together",
+                        params={"figure": self.get_source_display()},
+                    )
+                )
+            if others:
+                errors[NON_FIELD_ERRORS] = others
+            raise ValidationError(errors) from None

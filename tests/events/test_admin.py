@@ -16,6 +16,7 @@ from tests.factories import (
     CoverageFiguresFactory,
     EventFactory,
     GalleryFactory,
+    HeadlineFigureFactory,
     MediaMentionFactory,
     OrganisationFactory,
     OutletFactory,
@@ -1079,3 +1080,22 @@ def test_gallery_upload_of_several_photos_names_each_file_it_refuses(admin_clien
     }
     assert 'value="Guests at the reception"' in response.content.decode()
     assert not Gallery.objects.exists()
+
+
+def test_a_figure_already_on_the_event_is_named_beside_its_choice(admin_client):
+    # Django's own: "Headline figure with this Event and Figure already exists.", above the whole row.
+    event = EventFactory()
+    figure = HeadlineFigureFactory(event=event, source=HeadlineFigure.Source.SPEAKERS, label="Speakers")
+    rows = [
+        {"id": figure.pk, "event": event.pk, "source": "speakers", "label": "Speakers", "order": "0"},
+        {"event": event.pk, "source": "speakers", "label": "Voices", "order": "1"},
+    ]
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]), event_change_data(event, {"figures": rows})
+    )
+
+    new_row = response.context["inline_admin_formsets"][1].formset.forms[1]
+    assert new_row.errors == {"source": ["“Speakers (counted)” is already among this event's figures."]}
+    assert new_row["label"].value() == "Voices"
+    assert list(event.figures.values_list("label", flat=True)) == ["Speakers"]
