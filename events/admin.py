@@ -400,6 +400,15 @@ class SessionAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
         return None
 
 
+class OrganisationKindFilter(admin.ChoicesFieldListFilter):
+    """The kind of a speaker's organisation, saying so: titled "By kind" beside a list of people, it read as a kind
+    of speaker."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("organisation kind")
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -412,7 +421,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         "country",
     ]
     list_display_links = ["thumb", "full_name"]
-    list_filter = ["identity", ("country", CountryFilter), "organisation__kind"]
+    list_filter = ["identity", ("country", CountryFilter), ("organisation__kind", OrganisationKindFilter)]
     list_select_related = ["organisation"]
     search_fields = [
         "full_name",

@@ -169,6 +169,17 @@ def test_add_and_change_forms_open(admin_client, name):
     assert f"Change {model._meta.verbose_name}" in change.content.decode()
 
 
+def test_the_speakers_list_filters_by_the_kind_of_their_organisation_by_that_name(admin_client):
+    # Titled "By kind" beside a list of people, it read as a kind of speaker.
+    SpeakerFactory(organisation=OrganisationFactory(kind="government"))
+
+    response = admin_client.get(reverse("admin:events_speaker_changelist"))
+    spanish = admin_client.get(reverse("admin:events_speaker_changelist"), headers={"accept-language": "es"})
+
+    assert "Government" in filter_choices(response, "By organisation kind")
+    assert "Gobierno" in filter_choices(spanish, "Por tipo de organización")
+
+
 def test_search_finds_speakers_by_any_name(admin_client):
     SpeakerFactory(full_name="Camilla Waltersson Grönwall")
     SpeakerFactory(full_name="Someone Else", anonymous=True, anonymous_descriptor="Survivor, Uganda")
