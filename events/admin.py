@@ -214,7 +214,14 @@ class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
     ]
     list_display_links = ["thumb", "title"]
     list_filter = ["status", "featured", ("country", CountryFilter), "start_date"]
-    search_fields = ["title", "strapline", "summary", "city", "venue"]
+    # Without their accents too (safedigital/lookups.py), as the enquiries are: "bogota" finds Bogotá.
+    search_fields = [
+        "title__unaccent",
+        "strapline__unaccent",
+        "summary__unaccent",
+        "city__unaccent",
+        "venue__unaccent",
+    ]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent"]
@@ -423,12 +430,13 @@ class SpeakerAdmin(SimpleHistoryAdmin):
     list_display_links = ["thumb", "full_name"]
     list_filter = ["identity", ("country", CountryFilter), ("organisation__kind", OrganisationKindFilter)]
     list_select_related = ["organisation"]
+    # Names from many languages, found without their accents too: "gronwall" finds Grönwall.
     search_fields = [
-        "full_name",
-        "first_name",
-        "anonymous_descriptor",
-        "role_title",
-        "organisation__name",
+        "full_name__unaccent",
+        "first_name__unaccent",
+        "anonymous_descriptor__unaccent",
+        "role_title__unaccent",
+        "organisation__name__unaccent",
         "participations__quote",
     ]
     autocomplete_fields = ["organisation"]
@@ -471,7 +479,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["thumb", "name", "short_name", "kind", "country"]
     list_display_links = ["thumb", "name"]
     list_filter = ["kind", ("country", CountryFilter)]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name__unaccent", "short_name__unaccent"]
 
     @admin.display(description=_("logo"))
     def thumb(self, obj):

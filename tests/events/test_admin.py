@@ -1110,3 +1110,26 @@ def test_a_figure_already_on_the_event_is_named_beside_its_choice(admin_client):
     assert new_row.errors == {"source": ["“Speakers (counted)” is already among this event's figures."]}
     assert new_row["label"].value() == "Voices"
     assert list(event.figures.values_list("label", flat=True)) == ["Speakers"]
+
+
+def test_the_editors_searches_ignore_accents(admin_client):
+    # "gronwall" typed in a session's participant found nobody: speakers, organisations and events from many
+    # languages are found as the enquiries are, with or without their accents.
+    SpeakerFactory(full_name="Camilla Waltersson Grönwall")
+    OrganisationFactory(name="Fundación Niñez Segura")
+    EventFactory(title="Safe Digital Futures", city="Bogotá")
+
+    def found(model, term):
+        response = admin_client.get(reverse(f"admin:events_{model}_changelist") + f"?q={term}")
+        return [str(row) for row in response.context["cl"].result_list]
+
+    autocomplete = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "gronwall", "app_label": "events", "model_name": "participation", "field_name": "speaker"},
+    )
+
+    assert [result["text"] for result in autocomplete.json()["results"]] == ["Camilla Waltersson Grönwall"]
+    assert found("speaker", "Gronwall") == ["Camilla Waltersson Grönwall"]
+    assert found("organisation", "fundacion ninez") == ["Fundación Niñez Segura"]
+    assert found("event", "bogota") == ["Safe Digital Futures"]
+    assert found("event", "Bogotá") == ["Safe Digital Futures"]
