@@ -108,6 +108,15 @@ class PledgeInline(SelectsWrittenInPython, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+def scheduled_message(event):
+    """What an editor is told of a published event whose publish time is still to come."""
+    return _("“%(title)s” is scheduled for %(time)s; it is not public until then.") % {
+        "title": event.title,
+        # Where the event is, as the editor entered it (InTheEventsTimeZone), not the site's time.
+        "time": date_format(timezone.localtime(event.publish_at, event.zone), "DATETIME_FORMAT"),
+    }
+
+
 @admin.action(description=_("Publish the selected events now"), permissions=["change"])
 def publish(modeladmin, request, queryset):
     """
@@ -135,16 +144,7 @@ def publish(modeladmin, request, queryset):
             messages.SUCCESS,
         )
     for event in scheduled:
-        modeladmin.message_user(
-            request,
-            _("“%(title)s” is scheduled for %(time)s; it is not public until then.")
-            % {
-                "title": event.title,
-                # Where the event is, as the editor entered it (InTheEventsTimeZone), not the site's time.
-                "time": date_format(timezone.localtime(event.publish_at, event.zone), "DATETIME_FORMAT"),
-            },
-            messages.SUCCESS,
-        )
+        modeladmin.message_user(request, scheduled_message(event), messages.SUCCESS)
     if refused:
         modeladmin.message_user(
             request,
@@ -252,6 +252,13 @@ class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
         (_("Media coverage"), {"fields": ["coverage_links"]}),
     ]
     readonly_fields = ["hero_preview", "coverage_links"]
+
+    def save_model(self, request, obj, form, change):
+        """Saved as published with a publish time to come, the event is scheduled, and the editor is told so, as
+        the publish action tells them: "changed successfully" alone, and "Published" in the list, read as public."""
+        super().save_model(request, obj, form, change)
+        if obj.status == Event.Status.PUBLISHED and obj.publish_at and not obj.is_public:
+            self.message_user(request, scheduled_message(obj), messages.SUCCESS)
 
     def get_queryset(self, request):
         # Counting groups the rows, which drops Meta.ordering: keep it, so autocomplete pages are stable.

@@ -1133,3 +1133,19 @@ def test_the_editors_searches_ignore_accents(admin_client):
     assert found("organisation", "fundacion ninez") == ["Fundación Niñez Segura"]
     assert found("event", "bogota") == ["Safe Digital Futures"]
     assert found("event", "Bogotá") == ["Safe Digital Futures"]
+
+
+def test_publishing_for_a_later_time_on_the_events_page_says_it_is_scheduled(admin_client):
+    # The publish action said so; the event's own page said only "changed successfully", and the list "Published".
+    event = EventFactory(draft=True, title="Nairobi Dialogue", time_zone="Africa/Nairobi")
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_change_data(event, status="published", publish_at_0="2030-01-01", publish_at_1="10:00"),
+        follow=True,
+    )
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert "“Nairobi Dialogue” is scheduled for 1 January 2030, 10:00; it is not public until then." in messages
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED and not event.is_public
