@@ -5,16 +5,18 @@ from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries import countries
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from media_coverage.admin import MediaMentionInline, event_coverage_links
 from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython
+from safedigital.lookups import unaccent_casefold
 from safedigital.timezones import time_zones, utc_offset
 from safedigital.uploads import CheckedImageFormField
 
@@ -512,6 +514,19 @@ class CountryPledgeAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("themes")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also the pledges of each country whose name, in the admin's language or in English, holds what was searched."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        wanted = unaccent_casefold(search_term.strip())
+        if not wanted:
+            return results, may_have_duplicates
+        codes = {code for code, name in countries if wanted in unaccent_casefold(name)}
+        with translation.override("en"):
+            codes |= {code for code, name in countries if wanted in unaccent_casefold(name)}
+        if codes:
+            results |= queryset.filter(country__in=codes)
+        return results, may_have_duplicates
 
     @admin.display(description=_("themes"))
     def theme_names(self, obj):

@@ -1149,3 +1149,19 @@ def test_publishing_for_a_later_time_on_the_events_page_says_it_is_scheduled(adm
     assert "“Nairobi Dialogue” is scheduled for 1 January 2030, 10:00; it is not public until then." in messages
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED and not event.is_public
+
+
+def test_the_pledges_are_found_by_their_countrys_name(admin_client):
+    # The pledges' search read the pledging body, the commitment and the event, not the country each is of.
+    CountryPledgeFactory(country="BR", pledging_body="Ministry of Human Rights")
+    CountryPledgeFactory(country="CO", pledging_body="Ministerio TIC")
+    url = reverse("admin:events_countrypledge_changelist")
+
+    def found(term, language="en"):
+        response = admin_client.get(url, {"q": term}, headers={"accept-language": language})
+        return [pledge.pledging_body for pledge in response.context["cl"].result_list]
+
+    assert found("brazil") == ["Ministry of Human Rights"]
+    assert found("Brasil", "es") == ["Ministry of Human Rights"]
+    assert found("colombia") == ["Ministerio TIC"]
+    assert found("ministerio") == ["Ministerio TIC"]
