@@ -1146,7 +1146,9 @@ def test_publishing_for_a_later_time_on_the_events_page_says_it_is_scheduled(adm
     )
 
     messages = [str(message) for message in response.context["messages"]]
-    assert "“Nairobi Dialogue” is scheduled for 1 January 2030, 10:00; it is not public until then." in messages
+    assert (
+        "“Nairobi Dialogue” is scheduled for 1 January 2030, 10:00; it is not public until then." in messages
+    )
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED and not event.is_public
 
