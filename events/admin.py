@@ -382,7 +382,12 @@ class SessionAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
     list_display = ["title", "event", "kind", "order", "starts", "n_participants"]
     list_filter = ["kind", "event"]
     list_select_related = ["event"]
-    search_fields = ["title", "summary", "event__title", "participations__quote"]
+    search_fields = [
+        "title__unaccent",
+        "summary__unaccent",
+        "event__title__unaccent",
+        "participations__quote__unaccent",
+    ]
     autocomplete_fields = ["event"]
     inlines = [ParticipationInline]
 
@@ -446,7 +451,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         "anonymous_descriptor__unaccent",
         "role_title__unaccent",
         "organisation__name__unaccent",
-        "participations__quote",
+        "participations__quote__unaccent",
     ]
     autocomplete_fields = ["organisation"]
     fieldsets = [
@@ -499,7 +504,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
-    search_fields = ["name", "description"]
+    search_fields = ["name__unaccent", "description__unaccent"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -508,7 +513,7 @@ class CountryPledgeAdmin(SimpleHistoryAdmin):
     list_display = ["country", "pledging_body", "status", "event", "pledged_on", "theme_names"]
     list_filter = ["status", ("country", CountryFilter), "themes", "event"]
     list_select_related = ["event"]
-    search_fields = ["pledging_body", "commitment", "event__title"]
+    search_fields = ["pledging_body__unaccent", "commitment__unaccent", "event__title__unaccent"]
     autocomplete_fields = ["event"]
     filter_horizontal = ["themes"]
 
@@ -539,7 +544,7 @@ class VideoAdmin(SimpleHistoryAdmin):
     list_display_links = ["thumb", "title"]
     list_filter = ["kind", "event"]
     list_select_related = ["event"]
-    search_fields = ["title", "description", "transcript"]
+    search_fields = ["title__unaccent", "description__unaccent", "transcript__unaccent"]
     autocomplete_fields = ["event", "session"]
 
     @admin.display(description=_("poster"))
@@ -647,7 +652,7 @@ class GalleryAdmin(SimpleHistoryAdmin):
     list_display = ["title", "event", "order", "n_photos"]
     list_filter = ["event"]
     list_select_related = ["event"]
-    search_fields = ["title", "description", "event__title"]
+    search_fields = ["title__unaccent", "description__unaccent", "event__title__unaccent"]
     autocomplete_fields = ["event"]
     inlines = [PhotoInline]
     fieldsets = [
@@ -700,5 +705,5 @@ class ResourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "language", "event"]
     list_filter = ["kind", ("language", ChoicesInUseFilter), "event"]
     list_select_related = ["event"]
-    search_fields = ["title", "event__title"]
+    search_fields = ["title__unaccent", "event__title__unaccent"]
     autocomplete_fields = ["event"]

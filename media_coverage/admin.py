@@ -82,7 +82,7 @@ class MediaMentionInline(SelectsWrittenInPython, admin.TabularInline):
 class OutletAdmin(SimpleHistoryAdmin):
     list_display = ["name", "medium", "country", "placeholder", "mention_count", "logo_thumbnail"]
     list_filter = ["medium", ("country", CountryFilter), "placeholder"]
-    search_fields = ["name", "description"]
+    search_fields = ["name__unaccent", "description__unaccent"]
     fields = ["name", "medium", "country", "description", "website", "logo", "placeholder"]
 
     def get_queryset(self, request):
@@ -120,7 +120,7 @@ class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
         "kind",
     ]
     list_select_related = ["outlet", "event"]
-    search_fields = ["headline", "outlet__name", "link", "excerpt"]
+    search_fields = ["headline__unaccent", "outlet__name__unaccent", "link", "excerpt__unaccent"]
     autocomplete_fields = ["outlet", "event"]
     date_hierarchy = "date"
     fields = ["event", "outlet", "headline", "link", "date", "language", "kind", "reach", "excerpt"]
@@ -217,7 +217,7 @@ class CoverageFiguresAdmin(SimpleHistoryAdmin):
     list_display = ["event", "reported_reach", "summed_reach", "reach_shown", "outlets", "mentions_link"]
     list_filter = ["reach_shown"]
     list_select_related = ["event"]
-    search_fields = ["event__title", "source"]
+    search_fields = ["event__title__unaccent", "source__unaccent"]
     autocomplete_fields = ["event"]
     fieldsets = [
         (None, {"fields": ["event"]}),
@@ -273,7 +273,7 @@ class CoverageFiguresAdmin(SimpleHistoryAdmin):
 class SocialFiguresAdmin(SimpleHistoryAdmin):
     list_display = ["event", "hashtags", "total_posts", "maximum_reach", "impressions", "countries_reached"]
     list_select_related = ["event"]
-    search_fields = ["event__title", "hashtags"]
+    search_fields = ["event__title__unaccent", "hashtags__unaccent"]
     autocomplete_fields = ["event"]
     fields = [
         "event",

@@ -1112,6 +1112,35 @@ def test_a_figure_already_on_the_event_is_named_beside_its_choice(admin_client):
     assert list(event.figures.values_list("label", flat=True)) == ["Speakers"]
 
 
+@pytest.mark.parametrize(
+    ("model", "make"),
+    [
+        ("session", lambda: SessionFactory(title="Diálogo con jóvenes")),
+        ("countrypledge", lambda: CountryPledgeFactory(pledging_body="Ministerio de Educación")),
+        ("video", lambda: VideoFactory(title="Voces de sobrevivientes", transcript="Hablé con mi familia.")),
+        ("gallery", lambda: GalleryFactory(title="Recepción en Bogotá")),
+        ("resource", lambda: ResourceFactory(title="Declaración de Bogotá")),
+        ("theme", lambda: ThemeFactory(name="Financiación sostenible")),
+    ],
+)
+def test_every_editors_list_is_searched_without_accents_too(admin_client, model, make):
+    """Sessions, pledges, films, galleries, resources and themes needed the exact accents, as the speakers' did."""
+    made = make()
+    url = reverse(f"admin:events_{model}_changelist")
+    term = {
+        "session": "dialogo jovenes",
+        "countrypledge": "educacion",
+        "video": "hable con mi familia",
+        "gallery": "recepcion bogota",
+        "resource": "declaracion",
+        "theme": "financiacion",
+    }[model]
+
+    found = admin_client.get(url, {"q": term}).context["cl"].result_list
+
+    assert list(found) == [made]
+
+
 def test_the_editors_searches_ignore_accents(admin_client):
     # "gronwall" typed in a session's participant found nobody: speakers, organisations and events from many
     # languages are found as the enquiries are, with or without their accents.

@@ -100,6 +100,19 @@ def test_the_mentions_language_filter_offers_the_languages_in_use_and_counts_the
     assert [mention.headline for mention in in_spanish.context["cl"].result_list] == ["Colombia lidera"]
 
 
+def test_mentions_and_outlets_are_searched_without_accents_too(admin_client):
+    """ "television" did not find Caracol Televisión, nor "camara" a mention headlined "Cámara"."""
+    outlet = OutletFactory(name="Caracol Televisión")
+    mention = MediaMentionFactory(headline="La Cámara aprueba la ley", outlet=OutletFactory(name="Semana"))
+
+    def found(model, term):
+        url = reverse(f"admin:media_coverage_{model}_changelist")
+        return list(admin_client.get(url, {"q": term}).context["cl"].result_list)
+
+    assert found("outlet", "television") == [outlet]
+    assert found("mediamention", "camara aprueba") == [mention]
+
+
 def test_mention_changelist_queries_do_not_grow_with_the_rows(admin_client):
     url = reverse("admin:media_coverage_mediamention_changelist")
     counts = []
