@@ -195,20 +195,17 @@ class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
         return response
 
 
-class PlatformFiguresInline(SelectsWrittenInPython, admin.TabularInline):
+class PlatformFiguresInline(SelectsWrittenInPython, admin.StackedInline):
+    """A platform's figures, stacked: as a table, its ten columns ran off the page at 1280 px, "Delete?" with them."""
+
     model = PlatformFigures
     extra = 0
     fields = [
-        "platform",
-        "posts",
-        "impressions",
-        "engagements",
+        ("platform", "order"),
+        ("posts", "impressions", "engagements"),
         "top_post_link",
-        "top_post_impressions",
-        "top_post_engagements",
-        "impressions_uplift_percent",
-        "reactions_uplift_percent",
-        "order",
+        ("top_post_impressions", "top_post_engagements"),
+        ("impressions_uplift_percent", "reactions_uplift_percent"),
     ]
 
 

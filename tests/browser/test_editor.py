@@ -170,6 +170,19 @@ def columns_out_of_sight(page):
     )
 
 
+def fields_out_of_sight(page):
+    """The names of the inlines' fields that lie beyond the right edge of their inline's box, in any layout."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.inline-group')].flatMap(inline => {
+            const edge = inline.getBoundingClientRect().right + 1;
+            return [...inline.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                .filter(field => field.closest('.empty-form') === null && field.getClientRects().length)
+                .filter(field => field.getBoundingClientRect().right > edge)
+                .map(field => field.name);
+        })"""
+    )
+
+
 @pytest.mark.parametrize("locale", ["en-GB", "es-ES"])
 def test_an_editors_rows_fit_the_page_at_1280_pixels(new_context, site, editor, demo_event, locale):
     # The photos' captions, credits and "Delete?", a participant's quote, a figure's order: at 1280 px, beside the
@@ -187,6 +200,8 @@ def test_an_editors_rows_fit_the_page_at_1280_pixels(new_context, site, editor, 
         f"/admin/events/event/{demo_event.pk}/change/",
         f"/admin/events/session/{session.pk}/change/",
         f"/admin/events/gallery/{gallery.pk}/change/",
+        f"/admin/media_coverage/socialfigures/{demo_event.social_figures.pk}/change/",
     ]:
         page.goto(site.url + address)
         assert columns_out_of_sight(page) == {}, address
+        assert fields_out_of_sight(page) == [], address
