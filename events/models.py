@@ -3,8 +3,8 @@ import zoneinfo
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, router
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q, StringAgg, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from safedigital.countries import CountryField
-from safedigital.models import LANGUAGES, ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
+from safedigital.models import (
+    LANGUAGES,
+    ChoiceLabelsMixin,
+    ConstraintsToldBesideFields,
+    RenditionsMixin,
+    TimeStampedModel,
+)
 from safedigital.richtext import sanitize
 from safedigital.timezones import validate_time_zone
 from safedigital.uploads import CheckedImageField, RandomName, validate_pdf
@@ -607,8 +613,10 @@ class Speaker(RenditionsMixin, TimeStampedModel):
         records.update(photo="", photo_alt="")
 
 
-class Participation(ChoiceLabelsMixin, models.Model):
+class Participation(ConstraintsToldBesideFields, ChoiceLabelsMixin, models.Model):
     """A speaker in a session, with their role and, optionally, what they said."""
+
+    constraints_told_beside = {"speaker_once_per_session": ("speaker", "speaker_taken")}
 
     class Role(models.TextChoices):
         OPENING_REMARKS = "opening", _("Opening remarks")
@@ -652,23 +660,8 @@ class Participation(ChoiceLabelsMixin, models.Model):
         """What an editor is told about a speaker put in a session they are already in: who, in plain words."""
         return _("“%(speaker)s” is already in this session.") % {"speaker": speaker}
 
-    def validate_constraints(self, exclude=None):
-        """
-        As Django's, but a speaker already in the session is named beside the speaker: the constraint's own message
-        names no one, and Django puts a constraint on several fields above the whole row.
-        """
-        using = router.db_for_write(Participation, instance=self)
-        errors = {}
-        for constraint in self._meta.constraints:
-            try:
-                constraint.validate(Participation, self, exclude=exclude, using=using)
-            except ValidationError as error:
-                if constraint.name == "speaker_once_per_session":
-                    errors.setdefault("speaker", []).append(self.already_in_session(self.speaker))
-                else:
-                    errors.setdefault(NON_FIELD_ERRORS, []).extend(error.error_list)
-        if errors:
-            raise ValidationError(errors)
+    def speaker_taken(self):
+        return self.already_in_session(self.speaker)
 
 
 THEME_SEPARATOR = "\x1f"
@@ -890,11 +883,13 @@ class Resource(TimeStampedModel):
         return self.file.url if self.file else self.url
 
 
-class HeadlineFigure(ChoiceLabelsMixin, models.Model):
+class HeadlineFigure(ConstraintsToldBesideFields, ChoiceLabelsMixin, models.Model):
     """
     One of the big numbers at the top of an event page. Staff type only what the system cannot know
     (attendees, global audience, on the event itself); the rest is counted from the records.
     """
+
+    constraints_told_beside = {"figure_once_per_event": ("source", "source_taken")}
 
     class Source(models.TextChoices):
         ATTENDEES = "attendees", _("Attendees in person (typed on the event)")
@@ -925,25 +920,7 @@ class HeadlineFigure(ChoiceLabelsMixin, models.Model):
     def __str__(self):
         return self.label
 
-    def validate_constraints(self, exclude=None):
-        """
-        As Django's, but a figure already on the event is named beside the figure's choice: Django's own message
-        ("Headline figure with this Event and Figure already exists.") stood above the whole row.
-        """
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict({})
-            duplicate = errors.pop(NON_FIELD_ERRORS, [])
-            others = [message for message in duplicate if message.code != "unique_together"]
-            if len(others) < len(duplicate):
-                errors.setdefault("source", []).append(
-                    ValidationError(
-                        _("“%(figure)s” is already among this event's figures."),
-                        code="unique_together",
-                        params={"figure": self.get_source_display()},
-                    )
-                )
-            if others:
-                errors[NON_FIELD_ERRORS] = others
-            raise ValidationError(errors) from None
+    def source_taken(self):
+        return _("“%(figure)s” is already among this event's figures.") % {
+            "figure": self.get_source_display()
+        }

@@ -1,7 +1,8 @@
 from functools import cache
 
 from django.conf import global_settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,35 @@ class ChoiceLabelsMixin:
             return _choice_labels(field, get_language()).get(value, value)
         except TypeError:  # an unhashable value: Django's way copes with it
             return super()._get_FIELD_display(field)
+
+
+class ConstraintsToldBesideFields:
+    """
+    Constraints over several fields told beside one of them, in words that name what is taken: Django puts such a
+    constraint's message above the whole form or inline row, in words that name nothing. `constraints_told_beside`
+    maps a constraint's name to (the field, the name of the model's method that words the message); the others
+    are told as Django tells them (Model.validate_constraints, which this follows).
+    """
+
+    constraints_told_beside = {}
+
+    def validate_constraints(self, exclude=None):
+        using = router.db_for_write(self.__class__, instance=self)
+        errors = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    if constraint.name in self.constraints_told_beside:
+                        field, message = self.constraints_told_beside[constraint.name]
+                        errors.setdefault(field, []).append(getattr(self, message)())
+                    elif getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+                        errors.setdefault(constraint.fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class TimeStampedModel(ChoiceLabelsMixin, models.Model):
