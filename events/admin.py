@@ -10,13 +10,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_countries import countries
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from media_coverage.admin import MediaMentionInline, event_coverage_links
 from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython
-from safedigital.lookups import unaccent_casefold
+from safedigital.countries import codes_named
 from safedigital.timezones import time_zones, utc_offset
 from safedigital.uploads import CheckedImageFormField
 
@@ -523,13 +522,7 @@ class CountryPledgeAdmin(SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Also the pledges of each country whose name, in the admin's language or in English, holds what was searched."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        wanted = unaccent_casefold(search_term.strip())
-        if not wanted:
-            return results, may_have_duplicates
-        codes = {code for code, name in countries if wanted in unaccent_casefold(name)}
-        with translation.override("en"):
-            codes |= {code for code, name in countries if wanted in unaccent_casefold(name)}
-        if codes:
+        if codes := codes_named(search_term.strip(), {translation.get_language(), "en"}):
             results |= queryset.filter(country__in=codes)
         return results, may_have_duplicates
 

@@ -14,6 +14,7 @@ from django_countries import countries
 from django_countries import fields as country_fields
 from django_countries.widgets import LazySelectMixin
 
+from .lookups import unaccent_casefold
 from .widgets import Select
 
 
@@ -29,6 +30,24 @@ def country_name(code):
     code that is not in the list, as `country.name` gives.
     """
     return _names(get_language()).get(str(code), "") if code else ""
+
+
+def codes_named(text, languages):
+    """
+    The ISO codes of the countries whose name in one of `languages` holds `text`, ignoring accents and capitals
+    ("brazil", "Brasil"); none for text that is empty without them.
+    """
+    wanted = unaccent_casefold(text)
+    if not wanted:
+        return set()
+    return {
+        code for language in languages for code, name in _folded_names(language).items() if wanted in name
+    }
+
+
+@cache
+def _folded_names(language):
+    return {code: unaccent_casefold(name) for code, name in _names(language).items()}
 
 
 class CountryChoiceField(country_fields.LazyTypedChoiceField):
