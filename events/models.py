@@ -19,9 +19,9 @@ from safedigital.models import (
     ChoiceLabelsMixin,
     ConstraintsToldBesideFields,
     RenditionsMixin,
+    RichTextField,
     TimeStampedModel,
 )
-from safedigital.richtext import sanitize
 from safedigital.timezones import validate_time_zone
 from safedigital.uploads import CheckedImageField, RandomName, validate_pdf
 
@@ -161,18 +161,18 @@ class Event(RenditionsMixin, TimeStampedModel):
         _("summary"),
         help_text=_("One or two plain sentences: the page's introduction and its search description."),
     )
-    body = models.TextField(
+    body = RichTextField(
         _("introduction"), blank=True,
         help_text=_("Formatted text shown after the summary. Links and emphasis are kept; anything else is removed."),
     )  # fmt: skip
     pillars_heading = models.CharField(_("pillars heading"), max_length=250, blank=True)
     pillars = models.ManyToManyField(Theme, verbose_name=_("pillars"), blank=True, related_name="events")
-    outcomes = models.TextField(
+    outcomes = RichTextField(
         _("outcomes"),
         blank=True,
         help_text=_("Formatted text shown after the pillars: what the event achieved."),
     )
-    closing = models.TextField(
+    closing = RichTextField(
         _("closing text"),
         blank=True,
         help_text=_(
@@ -265,9 +265,6 @@ class Event(RenditionsMixin, TimeStampedModel):
         return False
 
     def save(self, *args, **kwargs):
-        self.body = sanitize(self.body)
-        self.outcomes = sanitize(self.outcomes)
-        self.closing = sanitize(self.closing)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         super().save(*args, **kwargs)
@@ -371,7 +368,7 @@ class Session(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PANEL)
     title = models.CharField(_("title"), max_length=250)
-    summary = models.TextField(
+    summary = RichTextField(
         _("summary"), blank=True, help_text=_("Formatted text: what was said and decided.")
     )
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
@@ -414,10 +411,6 @@ class Session(TimeStampedModel):
                         % {"day": date_format(day)}
                     }
                 )
-
-    def save(self, *args, **kwargs):
-        self.summary = sanitize(self.summary)
-        super().save(*args, **kwargs)
 
 
 class SpeakerQuerySet(models.QuerySet):

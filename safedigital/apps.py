@@ -39,8 +39,9 @@ class AdminConfig(admin_apps.AdminConfig):
     """
     Django's admin (in INSTALLED_APPS in its stead), with the site's date and time inputs on every ModelAdmin's
     date and time fields, the project's and the packages' alike: they name the field's help text and errors as well
-    as the time-zone warning (safedigital.widgets). They go into the admin's table of widgets by model field before
-    the ModelAdmins are found, since each copies that table when it is made.
+    as the time-zone warning (safedigital.widgets); and with the editor of formatted text on every RichTextField.
+    They go into the admin's table of widgets by model field before the ModelAdmins are found, since each copies
+    that table when it is made.
     """
 
     default = False
@@ -50,7 +51,9 @@ class AdminConfig(admin_apps.AdminConfig):
         from django.db import models
 
         from . import widgets
+        from .models import RichTextField
 
+        FORMFIELD_FOR_DBFIELD_DEFAULTS[RichTextField] = {"widget": widgets.RichTextEditor}
         FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField]["widget"] = widgets.AdminSplitDateTime
         FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateField]["widget"] = widgets.AdminDateWidget
         FORMFIELD_FOR_DBFIELD_DEFAULTS[models.TimeField]["widget"] = widgets.AdminTimeWidget

@@ -6,6 +6,8 @@ from django.db import models, router
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from safedigital.richtext import sanitize
+
 # The languages a resource or a media mention may be in, each named in the reader's language: Django's own list
 # marks its names for translation but keeps them in English.
 LANGUAGES = [(code, _(name)) for code, name in global_settings.LANGUAGES]
@@ -58,6 +60,19 @@ class ConstraintsToldBesideFields:
                         errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+
+class RichTextField(models.TextField):
+    """
+    Formatted text staff write in the admin's editor (safedigital.widgets.RichTextEditor, set in
+    safedigital.apps.AdminConfig): sanitised by safedigital.richtext whenever its row is saved, created in bulk
+    too, and shown through the `richtext` filter, which sanitises it again.
+    """
+
+    def pre_save(self, model_instance, add):
+        value = sanitize(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class TimeStampedModel(ChoiceLabelsMixin, models.Model):

@@ -1,12 +1,38 @@
-"""Staff-entered rich text: one allow-list, applied when it is saved and again when it is shown."""
+"""
+Staff-entered rich text: one allow-list, applied when it is saved (safedigital.models.RichTextField) and again when
+it is shown (the `richtext` filter), and the editor staff write it in, which offers what the allow-list keeps.
+"""
 
 import nh3
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "u", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "abbr", "cite", "q",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}}
+# An ordered list's numbering (1, a, i, …) and first number are the editor's "List properties".
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "ol": {"start", "type", "data-type"},
+}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+# The admin's editor (django-prose-editor; safedigital.widgets.RichTextEditor): paragraphs, line breaks, headings
+# below the page's own, emphasis, lists, quotations and links, nothing the allow-list would remove on saving
+# (tests/safedigital/test_richtext.py holds the two together). Links open where they are, as the site's own do.
+EDITOR_EXTENSIONS = {
+    "Paragraph": True,
+    "HardBreak": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": sorted(ALLOWED_URL_SCHEMES)},
+    "History": True,
+}
 
 
 def sanitize(html):

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_prose_editor",  # the editor of formatted text in the admin (safedigital.widgets.RichTextEditor)
     "safedigital",  # before django_tasks_db: its db_worker command is the one `manage.py db_worker` runs
     "django_tasks_db",
     "events",

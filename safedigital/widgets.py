@@ -8,6 +8,10 @@ from django.forms.utils import flatatt
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django_prose_editor.widgets import AdminProseEditorWidget, prose_editor_admin_media
+from js_asset import Media, Script
+
+from safedigital.richtext import EDITOR_EXTENSIONS
 
 
 class Select(forms.Select):
@@ -93,3 +97,22 @@ class AdminSplitDateTime(admin_widgets.AdminSplitDateTime):
                 given.get("aria-describedby"), errors, widget["attrs"].get("aria-describedby")
             )
         return context
+
+
+class RichTextEditor(AdminProseEditorWidget):
+    """
+    The admin's editor of formatted text (safedigital.models.RichTextField): django-prose-editor's editor, started
+    by static/js/admin-richtext.js with what safedigital.richtext keeps (EDITOR_EXTENSIONS), its words translated
+    by the admin's JavaScript catalogue (locale/*/LC_MESSAGES/djangojs.po). Without JavaScript it is the textarea,
+    which takes HTML.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, config={"extensions": EDITOR_EXTENSIONS}, preset="safedigital")
+
+    @property
+    def media(self):
+        return prose_editor_admin_media + Media(
+            css={"all": ["css/admin-richtext.css"]},
+            js=[Script("js/admin-richtext.js", type="module")],
+        )

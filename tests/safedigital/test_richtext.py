@@ -1,8 +1,23 @@
-import pytest
-from django.template import Context, Template
+import html
+import json
+import re
 
-from events.models import Event
-from safedigital.richtext import sanitize
+import pytest
+from django.contrib.auth.models import Group
+from django.template import Context, Template
+from django.templatetags.static import static
+from django.urls import reverse
+from django_prose_editor.config import allowlist_from_extensions, expand_extensions
+
+from events.models import Event, Session
+from safedigital.richtext import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    EDITOR_EXTENSIONS,
+    sanitize,
+)
+from safedigital.roles import EDITORS
 from tests.factories import EventFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +63,78 @@ def test_richtext_filter_is_the_template_entry_point():
     rendered = Template("{% load site_tags %}{{ value|richtext }}").render(Context({"value": ATTACKS}))
 
     assert_harmless(rendered)
+
+
+def test_rich_text_is_sanitised_when_saved_and_when_created_in_bulk():
+    event = EventFactory(body=ATTACKS, outcomes=ATTACKS, closing=ATTACKS)
+    session = SessionFactory(event=event, summary=ATTACKS)
+    (bulk,) = Event.objects.bulk_create([EventFactory.build(slug="in-bulk", body=ATTACKS)])
+
+    stored = Event.objects.values("body", "outcomes", "closing").get(pk=event.pk)
+    stored["summary"] = Session.objects.values_list("summary", flat=True).get(pk=session.pk)
+    stored["bulk"] = Event.objects.values_list("body", flat=True).get(slug="in-bulk")
+    for field, text in stored.items():
+        assert_harmless(text)
+        assert (
+            '<a href="https://safeonline.example/call" rel="noopener noreferrer">Call to Action</a>' in text
+        ), field
+    assert bulk.body == stored["bulk"]  # the instance holds what was stored
+
+
+def test_what_the_editor_offers_is_what_saving_keeps():
+    # A list's numbering, a heading, a link: whatever the editor can make, the allow-list keeps, so an editor's
+    # formatting is never taken away on saving. (rel is the site's own: every link gets "noopener noreferrer".)
+    offered = allowlist_from_extensions(expand_extensions(EDITOR_EXTENSIONS))
+
+    assert offered["tags"] <= ALLOWED_TAGS
+    for tag, attributes in offered["attributes"].items():
+        assert attributes - {"rel"} <= ALLOWED_ATTRIBUTES[tag], tag
+    assert offered["url_schemes"] == ALLOWED_URL_SCHEMES
+    formatted = (
+        '<h3>Pledges</h3><ol start="3" type="a" data-type="a"><li><p><strong>Colombia</strong> <em>and</em> '
+        "<u>Sweden</u></p></li></ol><ul><li><p>One<br>line</p></li></ul><blockquote><p>Quoted</p></blockquote>"
+        '<p><a href="mailto:team@safedigital.example" title="Write to us">Write</a></p>'
+    )
+    assert sanitize(formatted) == formatted.replace(
+        'title="Write to us"', 'title="Write to us" rel="noopener noreferrer"'
+    )
+
+
+def test_editors_write_formatted_text_in_the_editor(client, django_user_model):
+    editor = django_user_model.objects.create_user("eddie", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(editor)
+    event = EventFactory(body="<p>Before</p>")
+    session = SessionFactory(event=event)
+
+    for url, formatted, plain in [
+        (reverse("admin:events_event_change", args=[event.pk]), ["body", "outcomes", "closing"], "summary"),
+        (reverse("admin:events_session_change", args=[session.pk]), ["summary"], "title"),
+    ]:
+        page = client.get(url).content.decode()
+        for name in formatted:
+            (textarea,) = re.findall(rf'<textarea name="{name}"[^>]*>', page)
+            config = json.loads(
+                html.unescape(re.search(r'data-django-prose-editor-safedigital="([^"]*)"', textarea)[1])
+            )
+            assert set(EDITOR_EXTENSIONS) <= set(config["extensions"])
+        assert (
+            "data-django-prose-editor"
+            not in re.search(rf'<(textarea|input)[^>]* name="{plain}"[^>]*>', page)[0]
+        )
+        # The editor's modules, found through an import map the Content-Security-Policy lets run.
+        assert static("js/admin-richtext.js") in page
+        assert re.search(r'<script type="importmap" nonce="[^"]+">[^<]*django_prose_editor/editor', page)
+
+
+def test_the_editors_words_are_in_the_admins_language(client, django_user_model):
+    editor = django_user_model.objects.create_user("eddie", is_staff=True)
+    client.force_login(editor)
+
+    script = client.get(reverse("admin:jsi18n"), headers={"accept-language": "es"}).content.decode()
+
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S)[1])
+    assert catalogue["Cancel"] == "Cancelar"  # the admin's own words are still there
+    assert catalogue["bold"] == "Negrita"  # a button's name
+    assert catalogue["unordered list"] == "Lista con viñetas"
+    assert catalogue["Edit Link"] == "Editar enlace"  # a dialog's title

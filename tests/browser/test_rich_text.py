@@ -1,0 +1,86 @@
+"""An editor formats an event's text in the admin's editor (safedigital.widgets.RichTextEditor); a visitor reads it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from events.models import Event
+from safedigital.roles import EDITORS
+from tests.browser.helpers import STAFF_PASSWORD, log_in, settled, staff_user
+
+pytestmark = pytest.mark.browser
+
+LINK = "https://www.end-violence.org/safe-online"
+
+
+@pytest.fixture
+def editor(demo_event):
+    return staff_user("editor", EDITORS)
+
+
+def test_an_editor_formats_the_introduction_without_writing_html(new_context, site, editor, demo_event):
+    before = demo_event.body
+    page = new_context().new_page()
+    errors = []  # a script the Content-Security-Policy refused, an inline style it blocked, a failed module
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    log_in(page, site, "editor")
+    page.goto(site.url + f"/admin/events/event/{demo_event.pk}/change/")
+
+    introduction = page.get_by_role("textbox", name="Introduction")
+    expect(introduction).to_contain_text("The satellite event held on 6th November 2024")  # what was there
+    toolbar = page.locator(".field-body .prose-menubar")
+    introduction.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Twenty countries pledged")
+    page.keyboard.press("Enter")
+    toolbar.get_by_role("button", name="unordered list").click()
+    page.keyboard.type("Protection by design")
+    # The paragraph, selected as a person does.
+    introduction.get_by_text("Twenty countries pledged").click(click_count=3)
+    toolbar.get_by_role("button", name="bold").click()
+    toolbar.get_by_role("button", name="insert link").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("URL").fill(LINK)
+    dialog.get_by_role("button", name="Update").click()
+    page.get_by_role("button", name="Save and continue editing").first.click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    settled(page)
+
+    body = Event.objects.get(pk=demo_event.pk).body
+    assert body.startswith(before)  # nothing lost
+    assert body.endswith(
+        f'<p><a href="{LINK}" title="" rel="noopener noreferrer"><strong>Twenty countries pledged</strong></a></p>'
+        "<ul><li><p>Protection by design</p></li></ul>"
+    )
+    assert errors == []
+
+    visitor = new_context().new_page()
+    visitor.goto(site.url + demo_event.get_absolute_url())
+    about = visitor.locator(".introduction")
+    expect(about.get_by_role("link", name="Twenty countries pledged")).to_have_attribute("href", LINK)
+    expect(about.locator("strong")).to_have_text("Twenty countries pledged")
+    expect(about.get_by_role("listitem")).to_have_text("Protection by design")
+
+
+def test_the_editor_speaks_the_admins_language(new_context, site, editor, demo_event):
+    page = new_context(locale="es-ES").new_page()
+    page.goto(site.url + "/admin/")
+    page.locator("#id_username").fill("editor")
+    page.locator("#id_password").fill(STAFF_PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page.locator("#user-tools")).to_be_visible()
+    page.goto(site.url + f"/admin/events/event/{demo_event.pk}/change/")
+
+    outcomes = page.get_by_role("textbox", name="Resultados")
+    toolbar = page.locator(".field-outcomes .prose-menubar")
+    for name in ["Negrita", "Cursiva", "Subrayado", "Lista con viñetas", "Lista numerada", "Cita"]:
+        expect(toolbar.get_by_role("button", name=name, exact=True)).to_have_count(1)
+    outcomes.click()
+    page.keyboard.type("Veinte países")
+    page.keyboard.press("Shift+Home")
+    toolbar.get_by_role("button", name="Insertar enlace").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog.get_by_role("heading")).to_have_text("Editar enlace")
+    expect(dialog.get_by_label("Dirección (URL)")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Cancelar")).to_be_visible()
