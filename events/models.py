@@ -154,7 +154,10 @@ class Event(RenditionsMixin, TimeStampedModel):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("The event's address: /events/<slug>/.")
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The end of the event's address, as in /events/safe-digital-futures/."),
     )
     strapline = models.CharField(_("strapline"), max_length=250, blank=True)
     summary = models.TextField(

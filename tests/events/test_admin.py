@@ -1,4 +1,5 @@
 import datetime
+import html
 import importlib
 import re
 
@@ -1196,3 +1197,16 @@ def test_the_pledges_are_found_by_their_countrys_name(admin_client):
     assert found("Brasil", "es") == ["Ministry of Human Rights"]
     assert found("colombia") == ["Ministerio TIC"]
     assert found("ministerio") == ["Ministerio TIC"]
+
+
+def test_the_slugs_help_shows_the_address_it_describes(admin_client):
+    # The admin shows help text as HTML: "/events/<slug>/" read as a tag and showed editors "/events//.".
+    event = EventFactory()
+
+    url = reverse("admin:events_event_change", args=[event.pk])
+
+    english = html.unescape(admin_client.get(url).content.decode())
+    spanish = html.unescape(admin_client.get(url, headers={"accept-language": "es"}).content.decode())
+
+    assert "The end of the event's address, as in /events/safe-digital-futures/." in english
+    assert "El final de la dirección del evento, como en /events/safe-digital-futures/." in spanish
