@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from safedigital.admin import TabularInline
+
 from . import tasks
 from .forms import MultilineTextField
 from .models import PERSONAL_FIELDS, DonationEnquiry, StatusChange
@@ -191,7 +193,7 @@ class NextActionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(TabularInline):
     """The enquiry's history through the pipeline: read only, written by the admin when the status changes."""
 
     model = StatusChange

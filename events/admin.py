@@ -14,7 +14,7 @@ from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from media_coverage.admin import MediaMentionInline, event_coverage_links
-from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython
+from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython, TabularInline
 from safedigital.countries import codes_named
 from safedigital.timezones import time_zones, utc_offset
 from safedigital.uploads import CheckedImageFormField
@@ -49,19 +49,19 @@ def thumbnail(renditions, alt=""):
     )
 
 
-class PartnerInline(SelectsWrittenInPython, admin.TabularInline):
+class PartnerInline(SelectsWrittenInPython, TabularInline):
     model = EventPartner
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class FigureInline(SelectsWrittenInPython, admin.TabularInline):
+class FigureInline(SelectsWrittenInPython, TabularInline):
     model = HeadlineFigure
     extra = 0
     fields = ["source", "label", "suffix", "order", "hidden"]
 
 
-class SessionInline(SelectsWrittenInPython, admin.TabularInline):
+class SessionInline(SelectsWrittenInPython, TabularInline):
     model = Session
     extra = 0
     fields = ["order", "kind", "title", "starts_at", "ends_at"]
@@ -88,14 +88,14 @@ class VideoInline(SelectsWrittenInPython, admin.StackedInline):
     show_change_link = True
 
 
-class GalleryInline(SelectsWrittenInPython, admin.TabularInline):
+class GalleryInline(SelectsWrittenInPython, TabularInline):
     model = Gallery
     extra = 0
     fields = ["order", "title"]
     show_change_link = True
 
 
-class PledgeInline(SelectsWrittenInPython, admin.TabularInline):
+class PledgeInline(SelectsWrittenInPython, TabularInline):
     model = CountryPledge
     extra = 0
     # The commitment is required: a row without it was saved (a form checks only the fields it shows) and the
@@ -361,7 +361,7 @@ class ParticipationFormSet(BaseInlineFormSet):
         super().clean()  # Django's check, which now finds no duplicate: it passes over rows with errors
 
 
-class ParticipationInline(SelectsWrittenInPython, admin.TabularInline):
+class ParticipationInline(SelectsWrittenInPython, TabularInline):
     model = Participation
     form = ParticipationForm
     formset = ParticipationFormSet
@@ -624,7 +624,7 @@ class GalleryForm(forms.ModelForm):
         return cleaned
 
 
-class PhotoInline(SelectsWrittenInPython, admin.TabularInline):
+class PhotoInline(SelectsWrittenInPython, TabularInline):
     model = Photo
     extra = 0
     fields = ["thumb", "image", "alt_text", "caption", "credit", "order"]

@@ -12,7 +12,7 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython
+from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython, TabularInline
 
 from .forms import MediaMentionFormSet, MentionConfirmImportForm, MentionImportForm
 from .models import CoverageFigures, MediaMention, Outlet, PlatformFigures, SocialFigures
@@ -64,7 +64,7 @@ def event_coverage_links(event):
     return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
-class MediaMentionInline(SelectsWrittenInPython, admin.TabularInline):
+class MediaMentionInline(SelectsWrittenInPython, TabularInline):
     """The event's mentions, for the events admin: `inlines = [MediaMentionInline, …]`."""
 
     model = MediaMention

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from events.models import Event, EventPartner, Gallery, HeadlineFigure, Photo, Speaker
 from safedigital.roles import EDITORS
-from tests.admin_pages import filter_choices
+from tests.admin_pages import filter_choices, tabular_inline_fields
 from tests.factories import (
     CountryPledgeFactory,
     CoverageFiguresFactory,
@@ -1210,3 +1210,29 @@ def test_the_slugs_help_shows_the_address_it_describes(admin_client):
 
     assert "The end of the event's address, as in /events/safe-digital-futures/." in english
     assert "El final de la dirección del evento, como en /events/safe-digital-futures/." in spanish
+
+
+def test_each_field_in_a_tabular_inlines_rows_is_named_by_its_column(admin_client):
+    # Django heads the columns but labels no field in the rows: a screen reader named each by its kind alone.
+    event = EventFactory()
+    EventPartner.objects.create(event=event, organisation=OrganisationFactory(), role="co_host", order=1)
+    HeadlineFigureFactory(event=event)
+    CountryPledgeFactory(event=event)
+    MediaMentionFactory(event=event)
+    session = SessionFactory(event=event)
+    ParticipationFactory(session=session)
+    gallery = GalleryFactory(event=event)
+    PhotoFactory(gallery=gallery)
+
+    for url in [
+        reverse("admin:events_event_change", args=[event.pk]),
+        reverse("admin:events_session_change", args=[session.pk]),
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+    ]:
+        inlines = tabular_inline_fields(admin_client.get(url))
+        assert inlines, url
+        for inline in inlines:
+            assert inline["fields"], (url, inline["headings"])
+            for name, label in inline["fields"]:
+                assert label, (url, name)
+                assert label in [*inline["headings"], "Delete"], (url, name, label)
