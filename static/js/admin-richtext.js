@@ -12,8 +12,10 @@ const ATTRIBUTE = "data-django-prose-editor-safedigital";
 
 const gettext = window.gettext || ((words) => words);
 
+// The menu's words, never the text being edited (a link's title there is the editor's own words).
 function translate(root) {
   for (const element of root.querySelectorAll("[title], [aria-label]")) {
+    if (element.closest("[contenteditable]")) continue;
     for (const attribute of ["title", "aria-label"]) {
       const words = element.getAttribute(attribute);
       if (words && gettext(words) !== words) element.setAttribute(attribute, gettext(words));

@@ -64,6 +64,10 @@ def test_an_editor_formats_the_introduction_without_writing_html(new_context, si
 
 
 def test_the_editor_speaks_the_admins_language(new_context, site, editor, demo_event):
+    # The menu's words are translated, the text being edited never is: a link titled "Cancel" keeps its title.
+    Event.objects.filter(pk=demo_event.pk).update(
+        outcomes=f'<p><a href="{LINK}" title="Cancel" rel="noopener noreferrer">Safe Online</a></p>'
+    )
     page = new_context(locale="es-ES").new_page()
     page.goto(site.url + "/admin/")
     page.locator("#id_username").fill("editor")
@@ -76,7 +80,10 @@ def test_the_editor_speaks_the_admins_language(new_context, site, editor, demo_e
     toolbar = page.locator(".field-outcomes .prose-menubar")
     for name in ["Negrita", "Cursiva", "Subrayado", "Lista con viñetas", "Lista numerada", "Cita"]:
         expect(toolbar.get_by_role("button", name=name, exact=True)).to_have_count(1)
+    expect(outcomes.get_by_role("link", name="Safe Online")).to_have_attribute("title", "Cancel")
     outcomes.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
     page.keyboard.type("Veinte países")
     page.keyboard.press("Shift+Home")
     toolbar.get_by_role("button", name="Insertar enlace").click()
