@@ -69,7 +69,9 @@ def published_event_id(slug):
     """The id of the published event with this slug, or None (its id is all an enquiry needs)."""
     if not slug or not SLUG.match(slug):
         return None
-    return Event.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+    # A slug names one event at most: no ordering to apply (first() would sort by the events' dates).
+    ids = Event.objects.published().filter(slug=slug).order_by().values_list("pk", flat=True)
+    return next(iter(ids), None)
 
 
 def page_language():
