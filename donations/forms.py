@@ -45,6 +45,20 @@ class EnquiryForm(forms.ModelForm):
     )
     # The signed time stamp with the one-time token (see donations.spam).
     stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Declared with their choices as shown. Made from the model's fields, each form copied their choices with an
+    # empty one and then built them again without it, on every enquiry sent.
+    kind = forms.ChoiceField(
+        label=_("What kind of support are you thinking of?"),
+        choices=DonationEnquiry.Kind.choices,  # a radio list needs no empty choice
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of support you are thinking of.")},
+    )
+    budget = forms.ChoiceField(
+        label=_("Budget"),
+        required=False,
+        choices=[("", _("I'd rather not say")), *DonationEnquiry.Budget.choices],
+        help_text=_("A rough idea, in US dollars, helps us prepare. You can leave it to the conversation."),
+    )
 
     class Meta:
         model = DonationEnquiry
@@ -67,8 +81,6 @@ class EnquiryForm(forms.ModelForm):
             "organisation": _("Organisation"),
             "country": _("Country"),
             "phone": _("Phone number"),
-            "kind": _("What kind of support are you thinking of?"),
-            "budget": _("Budget"),
             "message": _("Your message"),
             "newsletter_opt_in": _("Send me Safe Digital's newsletter"),
         }
@@ -80,10 +92,6 @@ class EnquiryForm(forms.ModelForm):
             "phone": _(
                 "If you would like us to call you. Start with the country code, e.g. +57 601 234 5678."
             ),
-            "kind": "",
-            "budget": _(
-                "A rough idea, in US dollars, helps us prepare. You can leave it to the conversation."
-            ),
             "message": _("Tell us a little about what you have in mind."),
             "privacy_consent": "",
             "newsletter_opt_in": _("Separate from your enquiry; you can unsubscribe at any time."),
@@ -92,7 +100,6 @@ class EnquiryForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "kind": forms.RadioSelect,
             "message": forms.Textarea(attrs={"rows": 6}),
         }
         error_messages = {
@@ -101,7 +108,6 @@ class EnquiryForm(forms.ModelForm):
                 "required": _("Enter your e-mail address, so that we can reply."),
                 "invalid": _("Enter an e-mail address like name@example.org."),
             },
-            "kind": {"required": _("Choose the kind of support you are thinking of.")},
             "phone": {"invalid": _("Enter a phone number with its country code, like +57 601 234 5678.")},
             "message": {"required": _("Write a few words about what you have in mind.")},
         }
@@ -113,8 +119,6 @@ class EnquiryForm(forms.ModelForm):
         fields["organisation"].validators.append(single_line)
         fields["country"].widget.attrs["autocomplete"] = "country"
         fields["phone"].widget.attrs["autocomplete"] = "tel"
-        fields["kind"].choices = list(fields["kind"].choices)[1:]  # a radio list needs no empty choice
-        fields["budget"].choices = [("", _("I'd rather not say"))] + list(fields["budget"].choices)[1:]
         fields["privacy_consent"].required = True
         fields["privacy_consent"].label = format_html(
             gettext(

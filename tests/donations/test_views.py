@@ -65,6 +65,23 @@ def test_enquiry_page_shows_a_labelled_form_with_autocomplete(client):
     assert '<option value="" selected>I&#x27;d rather not say</option>' in content
 
 
+def test_kind_and_budget_offer_their_choices_as_shown(client):
+    content = client.get(reverse("donations:enquiry")).content.decode()
+
+    kinds = re.findall(r'<input type="radio"[^>]*name="kind" value="([^"]*)"', content)
+    assert kinds == ["individual", "foundation", "company", "government", "other"]  # no empty choice
+    budget = re.search(r'<select name="budget".*?</select>', content, re.DOTALL).group(0)
+    assert re.findall(r'<option value="([^"]*)"', budget) == [
+        "",
+        "under_10k",
+        "10k_50k",
+        "50k_250k",
+        "250k_1m",
+        "over_1m",
+        "discuss",
+    ]
+
+
 def test_country_list_offers_every_country_with_colombia_first(client):
     content = client.get(reverse("donations:enquiry")).content.decode()
 
