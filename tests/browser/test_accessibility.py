@@ -282,26 +282,22 @@ def test_an_error_s_link_shows_its_field_with_the_field_s_label(new_context, sit
 def test_the_admin_pages_staff_work_in_have_no_axe_violations(new_context, site, demo_event):
     # Django's admin left a table's fields, a file input, an autocomplete and a filter box's icon without a name,
     # and its list filters' choices smaller than 24 px (templates/admin, static/js/admin-names.js).
-    from events.models import Gallery, Session, Speaker
+    from events.models import Gallery, Session
     from safedigital.roles import EDITORS, FUNDRAISING
     from tests.factories import DonationEnquiryFactory
 
     staff_user("editor", EDITORS)
     staff_user("fundraiser", FUNDRAISING)
     enquiry = DonationEnquiryFactory(event=demo_event)
+    # One page of each kind the mended faults were on: a list's filters, an add page's empty autocompletes, and
+    # the change pages with tables, files, a "chosen pillars" box, autocompletes in rows and the text editor.
     pages = {
         "editor": [
-            "/admin/",
             "/admin/events/event/",
             "/admin/events/event/add/",
             f"/admin/events/event/{demo_event.pk}/change/",
             f"/admin/events/session/{Session.objects.filter(event=demo_event).first().pk}/change/",
             f"/admin/events/gallery/{Gallery.objects.filter(event=demo_event).first().pk}/change/",
-            f"/admin/events/speaker/{Speaker.objects.first().pk}/change/",
-            "/admin/events/speaker/",
-            "/admin/events/countrypledge/add/",
-            "/admin/media_coverage/mediamention/",
-            "/admin/media_coverage/mediamention/add/",
         ],
         "fundraiser": [
             "/admin/donations/donationenquiry/",
