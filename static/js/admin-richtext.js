@@ -72,8 +72,10 @@ function createEditor(textarea) {
   if (label) label.addEventListener("click", () => editor.commands.focus());
   // The menu is drawn after the editor, and drawn again as the selection moves: its words are translated as they
   // come (a translated word translates to itself, so translating does not call for translating again).
+  // Typing in the text changes it too: those changes are passed over, so a keystroke does not walk the menu.
   translate(wrapper);
-  new MutationObserver(() => translate(wrapper)).observe(wrapper, {
+  const inMenu = (mutation) => !mutation.target.closest("[contenteditable]");
+  new MutationObserver((mutations) => mutations.some(inMenu) && translate(wrapper)).observe(wrapper, {
     subtree: true,
     childList: true,
     attributes: true,
