@@ -456,8 +456,7 @@ def report(results):
     view = results.get("first_view")
     if view:
         lines.append(
-            f"first view of the highlights page, page cache {view['page_cache']} (pages are compressed from the "
-            f"cache): {view['total_bytes'] / 1024:.1f} KiB "
+            f"first view of the highlights page, page cache {view['page_cache']}: {view['total_bytes'] / 1024:.1f} KiB "
             f"(HTML {view['html']['bytes']} B {view['html']['encoding']}; "
             + ", ".join(f"{Path(a).name} {v['bytes']} B {v['encoding']}" for a, v in view["assets"].items())
             + f"); {view['images']} image addresses, {len(view['images_not_renditions'])} not renditions"

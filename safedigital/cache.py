@@ -52,7 +52,8 @@ view:
 
 Stored pages are kept compressed too (brotli and gzip, made once when the page is stored), and each visitor
 gets the smallest their browser accepts: a highlights page of about 107 KB goes out in about 8 KB, the
-same with or without a compressing proxy in front. The tag of each encoding is its own (`ETag` "…-br").
+same with or without a compressing proxy in front. The tag of each encoding is its own (`ETag` "…-br"). Pages
+not stored are gzipped on their way out (safedigital.middleware.TextCompressionMiddleware).
 
 Each process forgets its connections, its subscription and its local copies when it is forked (gunicorn's
 workers start clean), and the tests make it forget them between tests (`reset_local_state`).
@@ -431,7 +432,7 @@ def _is_current(stored, version):
 
 
 def _stored_response(stored, request):
-    encoding = _encoding_for(request, stored.get("encodings", {}))
+    encoding = accepted_encoding(request, stored.get("encodings", {}))
     if encoding:
         response = HttpResponse(stored["encodings"][encoding], content_type=stored["content_type"])
         response["Content-Encoding"] = encoding
@@ -456,8 +457,8 @@ def _compressed(content):
     }
 
 
-def _encoding_for(request, available):
-    """The stored encoding the request accepts, brotli first; "" for the page as it is."""
+def accepted_encoding(request, available):
+    """The encoding of `available` the request accepts (q=0 refuses one), brotli first; "" for none."""
     header = request.headers.get("Accept-Encoding", "")
     if not header or not available:
         return ""

@@ -1,8 +1,14 @@
 import logging
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_vary_headers
+
+from .cache import accepted_encoding
 
 logger = logging.getLogger(__name__)
+
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/javascript")
 
 
 class PermissionsPolicyMiddleware:
@@ -14,6 +20,25 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class TextCompressionMiddleware(GZipMiddleware):
+    """
+    gzip for the text responses the page cache does not compress: pages rendered afresh (for staff, for a
+    visitor with a session or a message, with the page cache off), the admin, the enquiry form, CSV exports.
+    Pages from the page cache already carry their encoding and pass through. Images and other media are
+    compressed already: gzip would cost CPU for nothing. Django's GZipMiddleware pads each response with random
+    bytes against BREACH, since these pages may carry a CSRF token. Unlike it, "gzip;q=0" refuses gzip.
+    """
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
+            return response
+        if accepted_encoding(request, {"gzip"}):
+            return super().process_response(request, response)
+        if not response.has_header("Content-Encoding"):
+            patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
 

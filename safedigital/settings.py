@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "safedigital.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above everything that reads or writes the body, below WhiteNoise (static files come compressed already).
+    "safedigital.middleware.TextCompressionMiddleware",
     # Above the page cache, so that pages served from it carry the same headers and answer 304s too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
