@@ -205,3 +205,10 @@ def test_an_editors_rows_fit_the_page_at_1280_pixels(new_context, site, editor, 
         page.goto(site.url + address)
         assert columns_out_of_sight(page) == {}, address
         assert fields_out_of_sight(page) == [], address
+
+    # A photo's alt text and caption are read whole: three lines of a box as wide as a few words, not one line
+    # about a hundred pixels wide.
+    page.goto(f"{site.url}/admin/events/gallery/{gallery.pk}/change/")
+    for name in ["alt_text", "caption"]:
+        box = page.locator(f"[name='photos-0-{name}']").bounding_box()
+        assert box["width"] >= 140 and box["height"] >= 45, (name, box)
