@@ -358,6 +358,40 @@ def test_gallery_upload_needs_alt_text_and_real_images(admin_client):
     assert not Gallery.objects.exists()
 
 
+def test_a_form_sent_back_names_the_files_to_choose_again(admin_client):
+    # A browser sends chosen files once: the form sent back with an error has none, and saving it again saved
+    # the gallery without its photos, with nothing said.
+    event = EventFactory()
+    data = {
+        "event": event.pk,
+        "title": "",
+        "order": "1",
+        "upload_alt_text": "Guests at the reception",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
+
+    with_files = admin_client.post(
+        reverse("admin:events_gallery_add"),
+        data | {"upload": [image_file("reception.jpg"), image_file("<b>panel.png", image_format="PNG")]},
+    )
+    without_files = admin_client.post(reverse("admin:events_gallery_add"), data)
+    spanish = admin_client.post(
+        reverse("admin:events_gallery_add"),
+        data | {"upload": [image_file("reception.jpg")]},
+        headers={"accept-language": "es"},
+    )
+
+    assert with_files.status_code == 200
+    assert (
+        "Nothing was saved, and a form sent back keeps no chosen file. Choose again before you save:\n"
+        "reception.jpg, &lt;b&gt;panel.png."
+    ) in with_files.content.decode()
+    assert "Choose again" not in without_files.content.decode()
+    assert "Vuelva a elegirlos antes de guardar:\nreception.jpg." in spanish.content.decode()
+    assert not Gallery.objects.exists()
+
+
 def test_view_on_site_links_to_the_public_page(admin_client):
     event = EventFactory(slug="bogota-2024")
 
