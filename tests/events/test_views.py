@@ -342,6 +342,32 @@ def test_pledges_page_filters_by_country_status_and_theme(client):
     assert '<p role="status">2 pledges</p>' in content
 
 
+def test_pledges_page_says_when_none_is_published_yet(client):
+    CountryPledgeFactory(event=EventFactory(draft=True), country="SE")
+
+    english = client.get(reverse("events:pledge-list")).content.decode()
+    spanish = client.get(reverse("events:pledge-list"), headers={"accept-language": "es"}).content.decode()
+
+    assert "No pledges are published yet." in english
+    assert f'<a href="{reverse("events:event-list")}">See the events</a>' in english
+    assert "Show pledges" not in english  # no filters that offer nothing
+    assert "Aún no hay compromisos publicados." in spanish
+
+
+def test_pledges_page_says_when_its_filters_match_none(client):
+    CountryPledgeFactory(event=EventFactory(), country="KE", status=CountryPledge.Status.PLEDGED)
+
+    content = client.get(reverse("events:pledge-list") + "?status=delivered").content.decode()
+    everything = client.get(reverse("events:pledge-list")).content.decode()
+
+    assert (
+        '<p role="status">0 pledges No pledge matches these filters. '
+        f'<a href="{reverse("events:pledge-list")}">Show every pledge</a></p>'
+    ) in content
+    assert "No pledge matches" not in everything
+    assert "No pledges are published yet." not in everything
+
+
 def test_home_features_an_event_with_its_figures_and_a_donation_call(client):
     event = EventFactory(title="Featured summit", featured=True, attendees_in_person=120)
     HeadlineFigureFactory(event=event, source=HeadlineFigure.Source.ATTENDEES, label="Attendees")
