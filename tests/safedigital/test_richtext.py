@@ -142,6 +142,19 @@ def test_the_editors_words_are_in_the_admins_language(client, django_user_model)
     assert catalogue["Edit Link"] == "Editar enlace"  # a dialog's title
 
 
+def test_the_editors_buttons_are_named_as_the_admins_own_in_english(client, django_user_model):
+    # The editor names its buttons in lower case ("bold"): tooltips and screen readers gave them so.
+    editor = django_user_model.objects.create_user("eddie", is_staff=True)
+    client.force_login(editor)
+
+    script = client.get(reverse("admin:jsi18n"), headers={"accept-language": "en"}).content.decode()
+
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S)[1])
+    assert catalogue["bold"] == "Bold"
+    assert catalogue["unordered list"] == "Bulleted list"
+    assert catalogue["insert link"] == "Insert link"
+
+
 def test_a_text_s_headings_stay_below_the_section_it_is_in(client):
     # The introduction is a section of the page under its own h2: a heading in its text is an h3 or below.
     event = EventFactory(body="<h2>Sneaked in</h2><h3>Kept</h3><p>Text</p>")
