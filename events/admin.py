@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -14,7 +13,13 @@ from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from media_coverage.admin import MediaMentionInline, event_coverage_links
-from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython, TabularInline
+from safedigital.admin import (
+    ChoicesInUseFilter,
+    RowsToldBesideForm,
+    RowsToldBesideFormSet,
+    SelectsWrittenInPython,
+    TabularInline,
+)
 from safedigital.countries import codes_named
 from safedigital.timezones import time_zones, utc_offset
 from safedigital.uploads import CheckedImageFormField
@@ -57,6 +62,8 @@ class PartnerInline(SelectsWrittenInPython, TabularInline):
 
 class FigureInline(SelectsWrittenInPython, TabularInline):
     model = HeadlineFigure
+    form = RowsToldBesideForm
+    formset = RowsToldBesideFormSet
     extra = 0
     fields = ["source", "label", "suffix", "order", "hidden"]
 
@@ -311,60 +318,10 @@ class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
         return obj.session_count
 
 
-class ParticipationForm(forms.ModelForm):
-    """A participant row of a session's form."""
-
-    def validate_constraints(self):
-        """
-        As Django's, less the speaker's place in the session: ParticipationFormSet checks it for all the rows at
-        once, knowing which the same save deletes. Checked row by row, a speaker whose row is deleted was still in
-        the session, and a new row for them was refused.
-        """
-        exclude = self._get_validation_exclusions() | {"speaker"}
-        try:
-            self.instance.validate_constraints(exclude=exclude)
-        except forms.ValidationError as error:
-            self._update_errors(error)
-
-
-class ParticipationFormSet(BaseInlineFormSet):
-    """
-    A session's participant rows. A speaker put in a session they are already in is told so beside the row, naming
-    the speaker: Django's own check said "Please correct the duplicate data for speaker." above the rows.
-    """
-
-    def clean(self):
-        """
-        Follows the rows in the order Django saves them (the stored rows deleted or changed one by one, then the new
-        rows added), so that what is refused is what the database would refuse: a speaker whose row is deleted
-        may be added again in a new row (to set their role or order afresh), and a speaker stored in another row,
-        kept or not yet changed when this one is saved, may not. One query for the whole session.
-        """
-        # The speaker each stored row holds, rows added by someone else since the form was opened included.
-        held = {}
-        if not self.instance._state.adding:
-            held = dict(Participation.objects.filter(session=self.instance).values_list("pk", "speaker_id"))
-        for number, form in enumerate(self.forms):
-            row = form.instance.pk if number < self.initial_form_count() else ("new", number)
-            if self.can_delete and self._should_delete_form(form):
-                held.pop(row, None)
-                continue
-            if number < self.initial_form_count() and not form.has_changed():
-                continue  # not saved: the row keeps what it holds
-            speaker = form.cleaned_data.get("speaker")
-            if speaker is None:
-                continue
-            if any(held_speaker == speaker.pk for other, held_speaker in held.items() if other != row):
-                form.add_error("speaker", Participation.already_in_session(speaker))
-            else:
-                held[row] = speaker.pk
-        super().clean()  # Django's check, which now finds no duplicate: it passes over rows with errors
-
-
 class ParticipationInline(SelectsWrittenInPython, TabularInline):
     model = Participation
-    form = ParticipationForm
-    formset = ParticipationFormSet
+    form = RowsToldBesideForm
+    formset = RowsToldBesideFormSet
     extra = 0
     autocomplete_fields = ["speaker"]
     fields = ["order", "speaker", "role", "quote"]

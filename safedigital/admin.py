@@ -10,6 +10,7 @@ share, and a list filter by the choices in use.
 import copy
 import logging
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -19,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -63,6 +65,60 @@ class TabularInline(admin.TabularInline):
                         widget.attrs.setdefault("aria-label", field.label)
 
         return NamedByTheirColumns
+
+
+class RowsToldBesideForm(forms.ModelForm):
+    """
+    An inline row whose model tells a constraint over (the row's parent, one field) beside that field
+    (safedigital.models.ConstraintsToldBesideFields): the row is checked as Django checks it, less that
+    constraint, which RowsToldBesideFormSet checks for all the rows at once, knowing which the same save deletes.
+    Checked row by row, a value whose row is deleted was still held, and a new row for it was refused.
+    """
+
+    def validate_constraints(self):
+        told = {field for field, _message in self._meta.model.constraints_told_beside.values()}
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions() | told)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class RowsToldBesideFormSet(BaseInlineFormSet):
+    """
+    The rows of RowsToldBesideForm: a row that would hold what another holds (a speaker twice in a session, a
+    figure twice on an event) is told so beside its field, in the model's words naming it. Django's own check said
+    "Please correct the duplicate data for speaker." above the rows, by the field's code name.
+    """
+
+    def clean(self):
+        """
+        Follows the rows in the order Django saves them (the stored rows deleted or changed one by one, then the new
+        rows added), so that what is refused is what the database would refuse: a value whose row is deleted may be
+        given again in a new row, and a value stored in another row, kept or not yet changed when this one is
+        saved, may not. One query per constraint.
+        """
+        for field, message in self.model.constraints_told_beside.values():
+            attname = self.model._meta.get_field(field).attname
+            # What each stored row holds, rows added by someone else since the form was opened included.
+            held = {}
+            if not self.instance._state.adding:
+                stored = self.model._default_manager.filter(**{self.fk.name: self.instance})
+                held = dict(stored.values_list("pk", attname))
+            for number, form in enumerate(self.forms):
+                row = form.instance.pk if number < self.initial_form_count() else ("new", number)
+                if self.can_delete and self._should_delete_form(form):
+                    held.pop(row, None)
+                    continue
+                if number < self.initial_form_count() and not form.has_changed():
+                    continue  # not saved: the row keeps what it holds
+                if form.cleaned_data.get(field) in (None, ""):
+                    continue
+                value = getattr(form.instance, attname)
+                if any(other_value == value for other, other_value in held.items() if other != row):
+                    form.add_error(field, getattr(form.instance, message)())
+                else:
+                    held[row] = value
+        super().clean()  # Django's check, which now finds no duplicate: it passes over rows with errors
 
 
 class ChoicesInUseFilter(admin.ChoicesFieldListFilter):

@@ -1148,6 +1148,58 @@ def test_a_figure_already_on_the_event_is_named_beside_its_choice(admin_client):
 
 
 @pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("en", "“Speakers (counted)” is already among this event's figures."),
+        ("es", "«Ponentes (contados)» ya está entre las cifras de este evento."),
+    ],
+)
+def test_two_new_figures_that_repeat_each_other_are_told_beside_the_second(admin_client, language, told):
+    # Django's own: "Please correct the duplicate data for source." above the table, in English whatever the
+    # admin's language, and "Please correct the duplicate values below." above the row.
+    event = EventFactory()
+    rows = [
+        {"event": event.pk, "source": "speakers", "label": "Speakers", "order": "0"},
+        {"event": event.pk, "source": "speakers", "label": "Voices", "order": "1"},
+    ]
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_change_data(event, {"figures": rows}),
+        headers={"accept-language": language},
+    )
+
+    formset = response.context["inline_admin_formsets"][1].formset
+    assert [form.errors for form in formset.forms] == [{}, {"source": [told]}]
+    assert formset.non_form_errors() == []
+    assert not event.figures.exists()
+
+
+def test_a_figure_whose_row_is_deleted_may_be_added_again_in_the_same_save(admin_client):
+    # Checked row by row against the database, the new row was refused: the deleted one was still there.
+    event = EventFactory()
+    figure = HeadlineFigureFactory(event=event, source=HeadlineFigure.Source.SPEAKERS, label="Speakers")
+    rows = [
+        {
+            "id": figure.pk,
+            "event": event.pk,
+            "source": "speakers",
+            "label": "Speakers",
+            "order": "0",
+            "DELETE": "on",
+        },
+        {"event": event.pk, "source": "speakers", "label": "Voices", "order": "1"},
+    ]
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]), event_change_data(event, {"figures": rows})
+    )
+
+    assert response.status_code == 302
+    assert list(event.figures.values_list("label", flat=True)) == ["Voices"]
+
+
+@pytest.mark.parametrize(
     ("model", "make"),
     [
         ("session", lambda: SessionFactory(title="Diálogo con jóvenes")),
