@@ -56,6 +56,8 @@ def thumbnail(renditions, alt=""):
 
 class PartnerInline(SelectsWrittenInPython, TabularInline):
     model = EventPartner
+    form = RowsToldBesideForm
+    formset = RowsToldBesideFormSet
     extra = 0
     autocomplete_fields = ["organisation"]
 

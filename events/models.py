@@ -323,7 +323,9 @@ class Event(RenditionsMixin, TimeStampedModel):
         )
 
 
-class EventPartner(ChoiceLabelsMixin, models.Model):
+class EventPartner(ConstraintsToldBesideFields, ChoiceLabelsMixin, models.Model):
+    constraints_told_beside = {"partner_once_per_event": ("organisation", "organisation_taken")}
+
     class Role(models.TextChoices):
         CO_HOST = "co_host", _("Co-host")
         SUPPORTING = "supporting", _("Supporting partner")
@@ -350,6 +352,11 @@ class EventPartner(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
+
+    def organisation_taken(self):
+        return _("“%(organisation)s” is already among this event's partners.") % {
+            "organisation": self.organisation.name
+        }
 
 
 class Session(TimeStampedModel):

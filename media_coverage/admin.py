@@ -12,7 +12,13 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from safedigital.admin import ChoicesInUseFilter, SelectsWrittenInPython, TabularInline
+from safedigital.admin import (
+    ChoicesInUseFilter,
+    RowsToldBesideForm,
+    RowsToldBesideFormSet,
+    SelectsWrittenInPython,
+    TabularInline,
+)
 
 from .forms import MediaMentionFormSet, MentionConfirmImportForm, MentionImportForm
 from .models import CoverageFigures, MediaMention, Outlet, PlatformFigures, SocialFigures
@@ -199,6 +205,8 @@ class PlatformFiguresInline(SelectsWrittenInPython, admin.StackedInline):
     """A platform's figures, stacked: as a table, its ten columns ran off the page at 1280 px, "Delete?" with them."""
 
     model = PlatformFigures
+    form = RowsToldBesideForm
+    formset = RowsToldBesideFormSet
     extra = 0
     fields = [
         ("platform", "order"),

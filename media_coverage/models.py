@@ -17,7 +17,13 @@ from simple_history.models import HistoricalRecords
 
 from events.models import Event
 from safedigital.countries import CountryField
-from safedigital.models import LANGUAGES, ChoiceLabelsMixin, RenditionsMixin, TimeStampedModel
+from safedigital.models import (
+    LANGUAGES,
+    ChoiceLabelsMixin,
+    ConstraintsToldBesideFields,
+    RenditionsMixin,
+    TimeStampedModel,
+)
 from safedigital.uploads import CheckedImageField, RandomName
 
 PLACEHOLDER_WORD = "placeholder"
@@ -371,8 +377,10 @@ class SocialFigures(TimeStampedModel):
         )
 
 
-class PlatformFigures(ChoiceLabelsMixin, models.Model):
+class PlatformFigures(ConstraintsToldBesideFields, ChoiceLabelsMixin, models.Model):
     """One platform's part of an event's social-media figures, with its top post and uplift."""
+
+    constraints_told_beside = {"platform_once_per_event": ("platform", "platform_taken")}
 
     class Platform(models.TextChoices):
         X = "x", _("X")
@@ -430,6 +438,11 @@ class PlatformFigures(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return self.get_platform_display()
+
+    def platform_taken(self):
+        return _("“%(platform)s” already has figures for this event.") % {
+            "platform": self.get_platform_display()
+        }
 
     def clean(self):
         errors = {}

@@ -1175,6 +1175,29 @@ def test_two_new_figures_that_repeat_each_other_are_told_beside_the_second(admin
     assert not event.figures.exists()
 
 
+def test_a_partner_given_twice_is_named_beside_the_second_row(admin_client):
+    # Django's own: "Please correct the duplicate data for organisation." above the table.
+    event = EventFactory()
+    organisation = OrganisationFactory(name="Brave Movement")
+    rows = [
+        {"event": event.pk, "organisation": organisation.pk, "role": "co_host", "order": "0"},
+        {"event": event.pk, "organisation": organisation.pk, "role": "supporting", "order": "1"},
+    ]
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_change_data(event, {"partners": rows}),
+        headers={"accept-language": "es"},
+    )
+
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert [form.errors for form in formset.forms] == [
+        {},
+        {"organisation": ["«Brave Movement» ya está entre los aliados de este evento."]},
+    ]
+    assert not event.partners.exists()
+
+
 def test_a_figure_whose_row_is_deleted_may_be_added_again_in_the_same_save(admin_client):
     # Checked row by row against the database, the new row was refused: the deleted one was still there.
     event = EventFactory()

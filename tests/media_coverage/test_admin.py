@@ -192,6 +192,31 @@ def test_social_figures_are_edited_with_their_platforms_inline(admin_client):
     assert 'name="platforms-TOTAL_FORMS" value="1"' in content
 
 
+def test_two_new_rows_for_one_platform_are_told_beside_the_second(admin_client):
+    # Django's own: "Please correct the duplicate data for platform." above the rows, by the field's code name.
+    social = SocialFiguresFactory()
+    row = {"platform": "linkedin", "order": "0", "posts": "", "impressions": "", "engagements": ""}
+    data = {
+        "event": social.event_id,
+        "hashtags": social.hashtags,
+        "source": social.source,
+        "platforms-TOTAL_FORMS": "2",
+        "platforms-INITIAL_FORMS": "0",
+    }
+    for number in range(2):
+        data |= {f"platforms-{number}-{name}": value for name, value in row.items()}
+
+    response = admin_client.post(reverse("admin:media_coverage_socialfigures_change", args=[social.pk]), data)
+
+    (formset,) = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    assert [form.errors for form in formset.forms] == [
+        {},
+        {"platform": ["“LinkedIn” already has figures for this event."]},
+    ]
+    assert formset.non_form_errors() == []
+    assert not social.platforms.exists()
+
+
 # An admin site such as the events admin will make: Event with `inlines = [MediaMentionInline]`.
 events_site = admin.AdminSite(name="admin")
 events_site.register(Outlet, OutletAdmin)
