@@ -465,6 +465,19 @@ class ThemeAdmin(SimpleHistoryAdmin):
     search_fields = ["name__unaccent", "description__unaccent"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_changelist_formset(self, request, **kwargs):
+        """Each row's order box named by its column and its theme: Django's had no label (WCAG 1.3.1, 4.1.2)."""
+        formset = super().get_changelist_formset(request, **kwargs)
+
+        class NamedByTheirRows(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for name in ThemeAdmin.list_editable:
+                    field = form.fields[name]
+                    field.widget.attrs["aria-label"] = f"{field.label}: {form.instance}"
+
+        return NamedByTheirRows
+
 
 @admin.register(CountryPledge)
 class CountryPledgeAdmin(SimpleHistoryAdmin):

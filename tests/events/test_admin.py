@@ -1198,6 +1198,16 @@ def test_a_partner_given_twice_is_named_beside_the_second_row(admin_client):
     assert not event.partners.exists()
 
 
+def test_each_themes_order_box_in_the_list_is_named_by_its_theme(admin_client):
+    # The list's order boxes had no label: a screen reader read "spin button, 1" for each (WCAG 4.1.2).
+    ThemeFactory(name="Safety by design", order=2)
+
+    content = admin_client.get(reverse("admin:events_theme_changelist")).content.decode()
+
+    (box,) = re.findall(r'<input[^>]* name="form-0-order"[^>]*>', content)
+    assert 'aria-label="Order: Safety by design"' in box
+
+
 def test_a_figure_whose_row_is_deleted_may_be_added_again_in_the_same_save(admin_client):
     # Checked row by row against the database, the new row was refused: the deleted one was still there.
     event = EventFactory()
