@@ -16,8 +16,9 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # The admin's editor (django-prose-editor; safedigital.widgets.RichTextEditor): paragraphs, line breaks, headings
-# below the page's own (its sections' headings are h2: a text's own start at h3), emphasis, lists, quotations and links, nothing the allow-list would remove on saving
-# (tests/safedigital/test_richtext.py holds the two together). Links open where they are, as the site's own do.
+# below the page's own (its sections' headings are h2: a text's own start at h3), emphasis, lists, quotations and
+# links, nothing the allow-list would remove on saving (tests/safedigital/test_richtext.py holds the two
+# together). Links open where they are, as the site's own do.
 EDITOR_EXTENSIONS = {
     "Paragraph": True,
     "HardBreak": True,
