@@ -18,6 +18,7 @@ from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
+from django.tasks.signals import task_started
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -28,6 +29,7 @@ from donations.tasks import queue_enquiry_emails
 from safedigital.management.commands import db_worker
 from safedigital.management.commands.db_worker import requeue_stuck_tasks, sweep
 from safedigital.models import WorkerHeartbeat
+from tests.donations.conftest import aged_stamp
 from tests.factories import DonationEnquiryFactory, EventFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_worker")]
@@ -649,3 +651,81 @@ def test_a_task_the_database_went_in_the_middle_of_days_ago_is_left_failed(clien
 
     assert DBTaskResult.objects.get().status == "FAILED"
     assert mail.outbox == []
+
+
+def two_queued_tasks(client, enquiry_data, first_seconds_ago):
+    """Two enquiries' tasks: the first queued `first_seconds_ago`, the second just now."""
+    client.post("/lets-chat/", enquiry_data)
+    client.post("/lets-chat/", enquiry_data | {"email": "second@example.org", "stamp": aged_stamp()})
+    first, second = DBTaskResult.objects.order_by("enqueued_at")
+    DBTaskResult.objects.filter(pk=first.pk).update(
+        enqueued_at=timezone.now() - timedelta(seconds=first_seconds_ago)
+    )
+    first.refresh_from_db()
+    return first, second
+
+
+def test_a_worker_holds_its_task_while_more_pour_in_and_runs_it_once_they_stop(client, enquiry_data):
+    # In a burst of enquiries the worker took the web workers' CPU and, on SQLite, the one writer: the visitors
+    # waited for the e-mails. It holds the task it took until no task has come for a moment.
+    first, second = two_queued_tasks(client, enquiry_data, first_seconds_ago=0.5)
+    looks = []
+
+    def meanwhile(seconds):
+        looks.append(seconds)
+        if len(looks) == 2:  # the burst ends: nothing has come for longer than QUIET_SECONDS
+            DBTaskResult.objects.filter(pk=second.pk).update(
+                enqueued_at=timezone.now() - timedelta(seconds=2)
+            )
+
+    with (
+        mock.patch.object(db_worker.time, "sleep", side_effect=meanwhile),
+        mock.patch.object(db_worker, "asked_to_stop", return_value=False),  # as in a running worker
+    ):
+        db_worker.hold_while_tasks_pour_in(sender=None, task_result=first.task_result)
+
+    assert looks == [db_worker.QUIET_SECONDS / 4] * 2
+
+
+@pytest.mark.parametrize(
+    ("first_seconds_ago", "asked_to_stop"),
+    [(db_worker.MOST_HELD_SECONDS + 1, False), (0.5, True)],
+    ids=["held-long-enough", "asked-to-stop"],
+)
+def test_a_worker_holds_no_task_longer_than_most_held_seconds_nor_once_asked_to_stop(
+    client, enquiry_data, first_seconds_ago, asked_to_stop
+):
+    first, _second = two_queued_tasks(client, enquiry_data, first_seconds_ago)
+
+    with (
+        mock.patch.object(db_worker.time, "sleep") as sleep,
+        mock.patch.object(db_worker, "asked_to_stop", return_value=asked_to_stop),
+    ):
+        db_worker.hold_while_tasks_pour_in(sender=None, task_result=first.task_result)
+
+    sleep.assert_not_called()
+
+
+def test_a_running_worker_holds_its_tasks_in_a_burst_and_sends_them_all(client, enquiry_data):
+    first, _second = two_queued_tasks(client, enquiry_data, first_seconds_ago=0.1)
+    real_sleep = time.sleep
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        real_sleep(seconds)
+
+    with (
+        signals_kept(),
+        mock.patch.object(db_worker, "QUIET_SECONDS", 0.2),
+        mock.patch.object(db_worker.time, "sleep", side_effect=sleep),
+    ):
+        call_command("db_worker", "--no-startup-delay", "--interval", "0", "--max-tasks", "2", verbosity=0)
+
+    assert 0.05 in slept  # it held the first task while the second was new
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        ["fundraising@safedigital.example"] * 2 + [enquiry_data["email"], "second@example.org"]
+    )
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    # A worker that has ended holds nothing more in this process.
+    assert not task_started.disconnect(dispatch_uid=db_worker.HOLD)
