@@ -33,12 +33,14 @@ class TextCompressionMiddleware(GZipMiddleware):
     """
 
     def process_response(self, request, response):
+        # First what answers most requests at once: a page from the page cache, already encoded.
+        if response.has_header("Content-Encoding"):
+            return response
         if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
             return response
         if accepted_encoding(request, {"gzip"}):
             return super().process_response(request, response)
-        if not response.has_header("Content-Encoding"):
-            patch_vary_headers(response, ("Accept-Encoding",))
+        patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
 
