@@ -282,20 +282,27 @@ def test_publish_and_unpublish_actions(admin_client):
     assert ready.status == Event.Status.DRAFT
 
 
+def gallery_add_data(event, **changes):
+    """The add-gallery form as a browser sends it, no photo rows, with `changes` made (`upload`: the files)."""
+    return {
+        "event": event.pk,
+        "title": "Networking Reception",
+        "order": "1",
+        "upload_alt_text": "Guests at the reception",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    } | changes
+
+
 def test_gallery_takes_several_photos_at_once(admin_client):
     event = EventFactory()
     response = admin_client.post(
         reverse("admin:events_gallery_add"),
-        {
-            "event": event.pk,
-            "title": "Networking Reception",
-            "order": "1",
-            "upload": [image_file("a.jpg"), image_file("b.png", image_format="PNG")],
-            "upload_alt_text": "Guests at the reception",
-            "upload_credit": "Safe Online",
-            "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0",
-        },
+        gallery_add_data(
+            event,
+            upload=[image_file("a.jpg"), image_file("b.png", image_format="PNG")],
+            upload_credit="Safe Online",
+        ),
     )
 
     assert response.status_code == 302
@@ -308,15 +315,7 @@ def test_gallery_takes_several_photos_at_once(admin_client):
 
 def test_gallery_takes_only_so_many_photos_at_once_and_says_so(admin_client, settings):
     settings.GALLERY_UPLOAD_MAX_PHOTOS = 2
-    event = EventFactory()
-    data = {
-        "event": event.pk,
-        "title": "Networking Reception",
-        "order": "1",
-        "upload_alt_text": "Guests at the reception",
-        "photos-TOTAL_FORMS": "0",
-        "photos-INITIAL_FORMS": "0",
-    }
+    data = gallery_add_data(EventFactory())
 
     refused = admin_client.post(
         reverse("admin:events_gallery_add"),
@@ -342,15 +341,12 @@ def test_gallery_upload_needs_alt_text_and_real_images(admin_client):
 
     response = admin_client.post(
         reverse("admin:events_gallery_add"),
-        {
-            "event": event.pk,
-            "title": "Bad",
-            "order": "1",
-            "upload": [SimpleUploadedFile("fake.jpg", b"<svg onload=alert(1)>", content_type="image/jpeg")],
-            "upload_alt_text": "",
-            "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0",
-        },
+        gallery_add_data(
+            event,
+            title="Bad",
+            upload=[SimpleUploadedFile("fake.jpg", b"<svg onload=alert(1)>", content_type="image/jpeg")],
+            upload_alt_text="",
+        ),
     )
 
     errors = response.context["adminform"].form.errors
@@ -361,15 +357,7 @@ def test_gallery_upload_needs_alt_text_and_real_images(admin_client):
 def test_a_form_sent_back_names_the_files_to_choose_again(admin_client):
     # A browser sends chosen files once: the form sent back with an error has none, and saving it again saved
     # the gallery without its photos, with nothing said.
-    event = EventFactory()
-    data = {
-        "event": event.pk,
-        "title": "",
-        "order": "1",
-        "upload_alt_text": "Guests at the reception",
-        "photos-TOTAL_FORMS": "0",
-        "photos-INITIAL_FORMS": "0",
-    }
+    data = gallery_add_data(EventFactory(), title="")
 
     with_files = admin_client.post(
         reverse("admin:events_gallery_add"),
@@ -1102,19 +1090,14 @@ def test_gallery_upload_of_several_photos_names_each_file_it_refuses(admin_clien
 
     response = admin_client.post(
         reverse("admin:events_gallery_add"),
-        {
-            "event": event.pk,
-            "title": "Networking Reception",
-            "order": "1",
-            "upload": [
+        gallery_add_data(
+            event,
+            upload=[
                 image_file("stage.jpg"),
                 SimpleUploadedFile("notes.jpg", b"minutes of the meeting", content_type="image/jpeg"),
                 SimpleUploadedFile("huge.jpg", b"\xff" * 2_621_440, content_type="image/jpeg"),
             ],
-            "upload_alt_text": "Guests at the reception",
-            "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0",
-        },
+        ),
     )
 
     assert response.status_code == 200
