@@ -3,6 +3,8 @@ Staff-entered rich text: one allow-list, applied when it is saved (safedigital.m
 it is shown (the `richtext` filter), and the editor staff write it in, which offers what the allow-list keeps.
 """
 
+import re
+
 import nh3
 
 # Exactly what the editor can make (b and i it reads as strong and em): what it cannot make, it would drop the
@@ -16,7 +18,8 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # The admin's editor (django-prose-editor; safedigital.widgets.RichTextEditor): paragraphs, line breaks, headings
-# below the page's own (its sections' headings are h2: a text's own start at h3), emphasis, lists, quotations and
+# (a text's heading and subheading, h3 and h4 as stored: below the page's sections, whose headings are h2; a text
+# shown under a heading of its own moves them down, see with_headings_from), emphasis, lists, quotations and
 # links, nothing the allow-list would remove on saving (tests/safedigital/test_richtext.py holds the two
 # together). Links open where they are, as the site's own do.
 EDITOR_EXTENSIONS = {
@@ -47,3 +50,19 @@ def sanitize(html):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+# A heading as sanitize() leaves it: one of the editor's levels, with no attributes.
+STORED_HEADING = re.compile(r"<(/?)h([34])>")
+
+
+def with_headings_from(html, level):
+    """
+    Sanitised `html` with its headings moved down so that its heading is an h`level` and its subheading the level
+    below: a session's summary, under the session's own h3, takes `with_headings_from(summary, 4)`, so a screen
+    reader's list of headings puts the summary's inside the session instead of beside it.
+    """
+    shift = int(level) - 3
+    if shift <= 0:
+        return html
+    return STORED_HEADING.sub(lambda tag: f"<{tag[1]}h{min(int(tag[2]) + shift, 6)}>", html)

@@ -9,7 +9,7 @@ from django.utils.timesince import timeuntil
 
 from safedigital.context_processors import content_lang
 from safedigital.countries import country_name as _country_name
-from safedigital.richtext import sanitize
+from safedigital.richtext import sanitize, with_headings_from
 from safedigital.timezones import utc_offset as _utc_offset
 from safedigital.uploads import media_url, media_urls
 
@@ -54,9 +54,12 @@ def in_content_language(value, autoescape=True):
 
 
 @register.filter
-def richtext(value):
-    """Staff-entered rich text, sanitised again at render time (it was sanitised on save too)."""
-    return mark_safe(sanitize(value))  # noqa: S308 (sanitised by nh3's allow-list)
+def richtext(value, heading_level=3):
+    """
+    Staff-entered rich text, sanitised again at render time (it was sanitised on save too). `heading_level` is the
+    level its heading takes on the page, 3 unless it is shown under an h3 of its own: `{{ session.summary|richtext:4 }}`.
+    """
+    return mark_safe(with_headings_from(sanitize(value), heading_level))  # noqa: S308 (sanitised by nh3's allow-list)
 
 
 def _candidates(renditions, kind, largest=None):

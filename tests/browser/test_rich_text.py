@@ -33,6 +33,8 @@ def test_an_editor_formats_the_outcomes_without_writing_html(new_context, site, 
     expect(introduction).to_contain_text("The satellite event held on 6th")
     outcomes = page.get_by_role("textbox", name="Outcomes")
     toolbar = page.locator(".field-outcomes .prose-menubar")
+    # A text's heading and subheading, whose levels the page decides (an h4 and an h5 in a session's summary).
+    expect(toolbar.locator(".prose-menubar__option")).to_have_text(["Heading", "Subheading", "Paragraph"])
     outcomes.click()
     page.keyboard.type("Twenty countries pledged")
     page.keyboard.press("Enter")

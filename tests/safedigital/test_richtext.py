@@ -138,6 +138,8 @@ def test_the_editors_words_are_in_the_admins_language(client, django_user_model)
     catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S)[1])
     assert catalogue["Cancel"] == "Cancelar"  # the admin's own words are still there
     assert catalogue["bold"] == "Negrita"  # a button's name
+    assert catalogue["heading 3"] == "Título"  # its level is the page's (richtext's heading_level)
+    assert catalogue["heading 4"] == "Subtítulo"
     assert catalogue["unordered list"] == "Lista con viñetas"
     assert catalogue["Edit Link"] == "Editar enlace"  # a dialog's title
 
@@ -153,6 +155,9 @@ def test_the_editors_buttons_are_named_as_the_admins_own_in_english(client, djan
     assert catalogue["bold"] == "Bold"
     assert catalogue["unordered list"] == "Bulleted list"
     assert catalogue["insert link"] == "Insert link"
+    # A text's heading and subheading: the page decides their levels (an h4 and an h5 in a session's summary).
+    assert catalogue["heading 3"] == "Heading"
+    assert catalogue["Heading 4"] == "Subheading"
 
 
 def test_a_text_s_headings_stay_below_the_section_it_is_in(client):
@@ -165,3 +170,18 @@ def test_a_text_s_headings_stay_below_the_section_it_is_in(client):
     assert "Sneaked in" in content
     assert "<h3>Kept</h3>" in content
     assert 2 not in EDITOR_EXTENSIONS["Heading"]["levels"]
+
+
+def test_a_session_summary_s_headings_sit_inside_the_session(client):
+    # A session's title is an h3: its summary's heading and subheading are an h4 and an h5 on the page, or a
+    # screen reader's list of headings would put "Key points" beside the session instead of inside it.
+    event = EventFactory(outcomes="<h3>What came of it all</h3><p>Much.</p>")
+    SessionFactory(
+        event=event, title="Opening panel", summary="<h3>Key points</h3><h4>In detail</h4><p>Text</p>"
+    )
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    assert re.search(r'<h3 id="session-\d+-heading"[^>]*>Opening panel</h3>', content)
+    assert "<h4>Key points</h4><h5>In detail</h5><p>Text</p>" in content
+    assert "<h3>What came of it all</h3>" in content  # a text under an h2 keeps its h3
