@@ -8,7 +8,9 @@ The benchmark (`make bench`; never run by the tests). It
 3. starts gunicorn under the production settings on a free loopback port (2 workers unless told), once with
    the page cache off and once with it on, warms it, and drives each page with wrk (or, without wrk, the
    bounded client in bench/client.py), measuring Django's floor (a view answering "ok", same server) in
-   the same run;
+   the same run, and the CPU time the web workers spend per request of each page (the "CPU ms" column: what
+   a page costs, whatever else shares the machine; for the uncached highlights page, it says the most req/s
+   that CPU allows);
 4. posts valid enquiries from 32 concurrent clients, checks that every one was stored, once, and says how
    much CPU each part of the system (web workers, e-mail worker, load client, database, Redis) spent per
    enquiry;
@@ -145,9 +147,15 @@ def measure_in_process(pages):
 # -- against the server ------------------------------------------------------------------------------------
 
 
-def drive(base_port, path, args):
-    """Requests/s and latency of GET `path` for `args.duration` seconds at `args.connections` connections."""
+def drive(server, path, args):
+    """
+    Requests/s and latency of GET `path` for `args.duration` seconds at `args.connections` connections, and the
+    CPU time the web workers spent on each request (what the page costs, whatever else shares the machine).
+    """
+    base_port = server.port
     load_before = os.getloadavg()[0]
+    meter = CpuMeter({"web workers": server.worker_pids})
+    meter.start()
     if shutil.which("wrk") and not args.no_wrk:
         output = subprocess.run(
             [
@@ -195,7 +203,10 @@ def drive(base_port, path, args):
             "p99_ms": summary["p99_ms"],
             "errors": summary["failures"] + sum(n for s, n in outcome.statuses.items() if s >= 400),
         }
+    cpu = meter.read()
     result["load_average"] = round(load_before, 2)
+    if result["requests"]:
+        result["web_cpu_ms"] = round(cpu["web workers"] / result["requests"] * 1000, 2)
     return result
 
 
@@ -409,6 +420,23 @@ def targets(results):
     return checks
 
 
+def cpu_ceiling(results):
+    """
+    What the uncached highlights page's CPU allows: the rate at which the web workers could serve it with every CPU
+    they can use (one each) busy on it, against the CPU per request the target allows; None when not measured.
+    """
+    figures = results["runs"].get("off", {}).get("pages", {}).get("highlights", {})
+    if not figures.get("web_cpu_ms"):
+        return None
+    cpus = min(results["settings"]["workers"], results["machine"]["cpus"])
+    target = UNCACHED_SPEEDUP * WAGTAIL_HOME_RPS
+    return (
+        f"highlights, cache off: the web workers spent {figures['web_cpu_ms']} ms of CPU on each request; on "
+        f"{cpus} CPUs that is at most {cpus * 1000 / figures['web_cpu_ms']:.1f} req/s, and {target} req/s "
+        f"needs at most {cpus * 1000 / target:.1f} ms"
+    )
+
+
 def report(results):
     """The results as a table, then the enquiry POST and the first view."""
     machine = results["machine"]
@@ -419,7 +447,7 @@ def report(results):
     ]
     header = (
         f"{'page':<16}{'cache':<7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x floor':>9}"
-        f"{'SQL':>5}{'HTML B':>9}{'gzip B':>8}{'br B':>8}{'load':>6}"
+        f"{'SQL':>5}{'HTML B':>9}{'gzip B':>8}{'br B':>8}{'CPU ms':>8}{'load':>6}"
     )
     lines += [header, "-" * len(header)]
     for mode, run in results["runs"].items():
@@ -429,11 +457,12 @@ def report(results):
             lines.append(
                 f"{name:<16}{mode:<7}{figures['rps']:>9}{figures['p50_ms']:>9}{figures['p99_ms']:>9}"
                 f"{figures['rps'] / floor['rps']:>9.2f}{sizes[f'queries_cache_{mode}']:>5}{sizes['html_bytes']:>9}"
-                f"{sizes['gzip_bytes']:>8}{sizes['brotli_bytes']:>8}{figures['load_average']:>6}"
+                f"{sizes['gzip_bytes']:>8}{sizes['brotli_bytes']:>8}{figures.get('web_cpu_ms', ''):>8}"
+                f"{figures['load_average']:>6}"
             )
         lines.append(
             f"{'django floor':<16}{mode:<7}{floor['rps']:>9}{floor['p50_ms']:>9}{floor['p99_ms']:>9}"
-            f"{1:>9.2f}{'':>5}{'':>9}{'':>8}{'':>8}{floor['load_average']:>6}"
+            f"{1:>9.2f}{'':>5}{'':>9}{'':>8}{'':>8}{floor.get('web_cpu_ms', ''):>8}{floor['load_average']:>6}"
         )
         post = run.get("enquiry post")
         if post:
@@ -461,6 +490,9 @@ def report(results):
             + ", ".join(f"{Path(a).name} {v['bytes']} B {v['encoding']}" for a, v in view["assets"].items())
             + f"); {view['images']} image addresses, {len(view['images_not_renditions'])} not renditions"
         )
+    ceiling = cpu_ceiling(results)
+    if ceiling:
+        lines.append(ceiling)
     checks = results.get("targets")
     if checks:
         lines.append("\nissue 8's targets:")
@@ -510,9 +542,9 @@ def main():
             {**environment, "PAGE_CACHE_SECONDS": str(seconds)}, args.workers, workdir / "gunicorn.log"
         ) as server:
             warm(server.port, [FLOOR, *pages.values()])
-            run = {"floor": drive(server.port, FLOOR, args), "pages": {}}
+            run = {"floor": drive(server, FLOOR, args), "pages": {}}
             for name, path in pages.items():
-                run["pages"][name] = drive(server.port, path, args)
+                run["pages"][name] = drive(server, path, args)
                 print(f"  {name}: {run['pages'][name]['rps']} req/s", flush=True)
             if mode == modes[-1][0]:
                 results["first_view"] = first_view(server.port, event.get_absolute_url()) | {

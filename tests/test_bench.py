@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import targets
+from bench.run import cpu_ceiling, targets
 from bench.server import lower_priority_of_session
 
 
@@ -67,6 +67,23 @@ def test_each_target_missed_is_said_with_its_figure():
         "enquiry POST: p99 < 100 ms at 32 clients": "240.4 ms",
         "enquiry POST: every enquiry stored, once": "2999 stored (2999 distinct) of 3000",
     }
+
+
+def test_the_cpu_an_uncached_highlights_page_costs_is_turned_into_the_most_it_allows():
+    # 25 ms of the web workers' CPU per request: two workers on two CPUs serve at most 80 req/s, whatever the
+    # load client leaves them; 165 req/s would need 12.1 ms.
+    run = results() | {"machine": {"cpus": 2}}
+    run["settings"]["workers"] = 2
+    run["runs"]["off"]["pages"]["highlights"]["web_cpu_ms"] = 25.0
+
+    assert cpu_ceiling(run) == (
+        "highlights, cache off: the web workers spent 25.0 ms of CPU on each request; on 2 CPUs that is at most "
+        "80.0 req/s, and 165 req/s needs at most 12.1 ms"
+    )
+    run["settings"]["workers"] = 4  # more workers than CPUs: still two CPUs' worth
+    assert "on 2 CPUs that is at most 80.0 req/s" in cpu_ceiling(run)
+    del run["runs"]["off"]["pages"]["highlights"]["web_cpu_ms"]
+    assert cpu_ceiling(run) is None
 
 
 def test_only_what_the_run_measured_is_judged():
