@@ -14,17 +14,23 @@
     var link = event.target.closest && event.target.closest("[data-quick-exit]");
     if (link) quickExit(event);
   });
+  // Escape twice in a row, within 800 ms, outside a form field. Also when the first closes the photo viewer: a
+  // visitor who must leave at once presses it twice wherever they are. Only twice in a row: another key or a
+  // click between two presses (Escape, Enter on a photo, Escape) starts the count again.
   var lastEscape = 0;
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") return;
+    if (event.key !== "Escape") {
+      lastEscape = 0;
+      return;
+    }
     var target = event.target;
     var tag = target && target.tagName;
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
-    if (document.querySelector("dialog[open]")) return;
     var now = Date.now();
     if (now - lastEscape < 800) quickExit(null);
     lastEscape = now;
   });
+  document.addEventListener("pointerdown", function () { lastEscape = 0; });
 
   // Videos: nothing is loaded from the provider until the visitor clicks play.
   document.addEventListener("click", function (event) {

@@ -76,3 +76,50 @@ def test_escape_twice_in_a_form_field_does_not_leave(page, site, demo_event, exi
 
     expect(page).to_have_url(site.url + path)
     expect(page.get_by_label(field).first).to_be_focused()
+
+
+def open_photo_viewer(page, site, demo_event):
+    page.goto(site.url + demo_event.get_absolute_url())
+    page.locator("a[data-viewer]").first.click()
+    viewer = page.locator("dialog.photo-viewer")
+    expect(viewer).to_be_visible()
+    return viewer
+
+
+def test_the_photo_viewer_has_its_own_way_out(page, site, demo_event, exit_url):
+    # The viewer makes the rest of the page inert and covers it, the page's "Leave this site" with it: on a phone,
+    # with no Escape key, there was no way out but to close the viewer first.
+    page.set_viewport_size(PHONE)
+    viewer = open_photo_viewer(page, site, demo_event)
+    link = viewer.get_by_role("link", name="Leave this site")
+    expect(link).to_be_visible()
+    expect(link).to_be_in_viewport()
+
+    link.click()
+
+    expect(page).to_have_url(exit_url)
+
+
+def test_escape_twice_in_the_photo_viewer_leaves(page, site, demo_event, exit_url):
+    # The first closes the viewer, as it does alone; the second, straight after, leaves, as the button's title says.
+    open_photo_viewer(page, site, demo_event)
+
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+
+    expect(page).to_have_url(exit_url)
+
+
+def test_closing_the_viewer_opening_it_again_and_closing_it_stays(page, site, demo_event, exit_url):
+    # Escape, Enter on the photo it returned to, Escape: two Escapes, but not in a row.
+    viewer = open_photo_viewer(page, site, demo_event)
+
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    page.keyboard.press("Enter")
+    expect(viewer).to_be_visible()
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+
+    expect(viewer).to_be_hidden()
+    expect(page).to_have_url(site.url + demo_event.get_absolute_url())
