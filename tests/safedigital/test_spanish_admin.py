@@ -248,5 +248,9 @@ def test_the_back_offices_messages_in_spanish_agree_with_feminine_names(superuse
     assert "Se agregó correctamente: organización “Fundación Niñez”." in re.sub(r"<[^>]+>", "", added)
     assert "Se eliminó correctamente: galería “Recepción”." in deleted
     assert "&quot;addText&quot;: &quot;Agregar Aliado&quot;" in add_event  # the partners' button
+    # A list's title, which names the model without an article too.
+    galleries = get_in_spanish(superuser_client, reverse("admin:events_gallery_changelist"))
+    assert "<h1>Elija qué galería modificar</h1>" in galleries
+    assert "Seleccione galería a modificar" not in galleries
     for wrong in ["El organización", "Elgalería", "El galería", "adicional."]:
         assert wrong not in added + deleted + add_event, wrong
