@@ -316,3 +316,17 @@ def test_the_admin_pages_staff_work_in_have_no_axe_violations(new_context, site,
                 found[f"{username} {address}"] = describe_violations(violations)
 
     assert found == {}, "\n".join(f"axe found on {where}:\n{what}" for where, what in found.items())
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_the_open_photo_viewer_passes_axe(new_context, site, demo_event, viewport):
+    # The viewer is a modal dialog over the page: what a visitor can reach while it is open is the dialog alone,
+    # its way out of the site included.
+    page = new_context(viewport=viewport).new_page()
+    page.goto(site.url + demo_event.get_absolute_url())
+    page.locator("a[data-viewer]").first.click()
+    expect(page.locator("dialog.photo-viewer")).to_be_visible()
+
+    violations = axe_violations(page)
+
+    assert violations == [], describe_violations(violations)
