@@ -39,6 +39,47 @@ def test_no_public_page_scrolls_sideways_on_a_phone(new_context, site, demo_even
         assert widths["scrollWidth"] <= widths["innerWidth"], f"{name} scrolls sideways at 375 px: {widths}"
 
 
+# WCAG 1.4.12's text spacing, as a reader's own style sheet (or a bookmarklet) applies it: the test's context lets
+# it past the site's Content-Security-Policy, as a browser lets a user's styles past it.
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }"
+    " p { margin-bottom: 2em !important; }"
+)
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_wider_text_spacing_does_not_push_a_page_sideways(new_context, site, demo_event, width):
+    # The headline figure 15,712,224, spaced out, was 17 px wider than its column at 320 px: the home and
+    # highlights pages scrolled sideways by 5 px (9 px at 375 px).
+    page = new_context(viewport={"width": width, "height": 640}, bypass_csp=True).new_page()
+    for name in ["home", "highlights", "coverage"]:
+        page.goto(site.url + public_pages(demo_event)[name])
+        page.add_style_tag(content=TEXT_SPACING)
+
+        widths = page.evaluate(SIDEWAYS)
+
+        assert widths["scrollWidth"] <= widths["innerWidth"], (
+            f"{name} scrolls sideways at {width} px: {widths}"
+        )
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_headline_figures_keep_to_one_line(new_context, site, demo_event, viewport):
+    # Only spacing wider than the page's own may break a figure (above): as the page draws them, each number fits
+    # its column on one line.
+    page = new_context(viewport=viewport).new_page()
+    page.goto(site.url + demo_event.get_absolute_url())
+    figures = page.locator(".figures .figure-value")
+    expect(figures.first).to_be_visible()
+
+    lines = figures.evaluate_all(
+        "figures => figures.map(figure => [figure.textContent.trim(),"
+        " Math.round(figure.getBoundingClientRect().height / parseFloat(getComputedStyle(figure).lineHeight))])"
+    )
+
+    assert lines and all(count == 1 for _text, count in lines), lines
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_screenshots_of_home_highlights_form_and_thank_you(new_context, site, demo_event, viewport):
     page = new_context(viewport=viewport, reduced_motion="reduce").new_page()
