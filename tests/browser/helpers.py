@@ -112,3 +112,14 @@ def settled(page):
     admin's JavaScript catalogue, which checks the session) can fail with "database table is locked".
     """
     page.wait_for_load_state("networkidle")
+
+
+def open_photo_viewer(page, site, event):
+    """Opens `event`'s highlights page and its photo viewer on the first photo; returns the viewer (a dialog)."""
+    from playwright.sync_api import expect
+
+    page.goto(site.url + event.get_absolute_url())
+    page.locator("a[data-viewer]").first.click()
+    viewer = page.locator("dialog.photo-viewer")
+    expect(viewer).to_be_visible()
+    return viewer

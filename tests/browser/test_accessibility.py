@@ -12,6 +12,7 @@ from tests.browser.helpers import (
     axe_violations,
     describe_violations,
     log_in,
+    open_photo_viewer,
     public_pages,
     send_the_form,
     settled,
@@ -323,9 +324,7 @@ def test_the_open_photo_viewer_passes_axe(new_context, site, demo_event, viewpor
     # The viewer is a modal dialog over the page: what a visitor can reach while it is open is the dialog alone,
     # its way out of the site included.
     page = new_context(viewport=viewport).new_page()
-    page.goto(site.url + demo_event.get_absolute_url())
-    page.locator("a[data-viewer]").first.click()
-    expect(page.locator("dialog.photo-viewer")).to_be_visible()
+    open_photo_viewer(page, site, demo_event)
 
     violations = axe_violations(page)
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DESKTOP, PHONE, public_pages
+from tests.browser.helpers import DESKTOP, PHONE, open_photo_viewer, public_pages
 
 pytestmark = pytest.mark.browser
 
@@ -76,14 +76,6 @@ def test_escape_twice_in_a_form_field_does_not_leave(page, site, demo_event, exi
 
     expect(page).to_have_url(site.url + path)
     expect(page.get_by_label(field).first).to_be_focused()
-
-
-def open_photo_viewer(page, site, demo_event):
-    page.goto(site.url + demo_event.get_absolute_url())
-    page.locator("a[data-viewer]").first.click()
-    viewer = page.locator("dialog.photo-viewer")
-    expect(viewer).to_be_visible()
-    return viewer
 
 
 def test_the_photo_viewer_has_its_own_way_out(page, site, demo_event, exit_url):
