@@ -61,6 +61,9 @@ class PartnerInline(SelectsWrittenInPython, TabularInline):
     extra = 0
     autocomplete_fields = ["organisation"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")  # each row's name (__str__)
+
 
 class FigureInline(SelectsWrittenInPython, TabularInline):
     model = HeadlineFigure
@@ -328,6 +331,9 @@ class ParticipationInline(SelectsWrittenInPython, TabularInline):
     autocomplete_fields = ["speaker"]
     fields = ["order", "speaker", "role", "quote"]
     formfield_overrides = {}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")  # each row's name (__str__)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "quote":

@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
@@ -46,12 +47,40 @@ class SelectsWrittenInPython:
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
+class RowsAutocompleteSelect(AutocompleteSelect):
+    """
+    Django's autocomplete box in an inline row, which names the record the row has chosen from those its formset
+    reads for all its rows at once (`rows`, set by TabularInline): Django's asks the database, once per row.
+    """
+
+    rows = None  # the formset, whose chosen_records(field name) maps each chosen key to its record
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(key) for key in value if str(key) not in self.choices.field.empty_values}
+        if self.rows is None or not chosen:
+            return super().optgroups(name, value, attr)
+        records = self.rows.chosen_records(self.field.name)
+        if not chosen <= records.keys():  # a key sent back that no row had chosen: Django's own way
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for key in sorted(chosen):  # one, for a foreign key
+            label = self.choices.field.label_from_instance(records[key])
+            options.append(self.create_option(name, key, label, chosen, len(options)))
+        return [(None, options, 0)]
+
+
 class TabularInline(admin.TabularInline):
     """
     Django's tabular inline, each row's fields named by their column. Django heads the columns but labels no field
     in the rows, so a screen reader met every order, role, caption and "Delete?" box by its kind alone (WCAG 1.3.1,
-    4.1.2): each field's input, select or textarea is named by its column's heading.
+    4.1.2): each field's input, select or textarea is named by its column's heading. Its autocomplete boxes name
+    the rows' chosen records from one query for all the rows (RowsAutocompleteSelect).
     """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowsAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -63,6 +92,24 @@ class TabularInline(admin.TabularInline):
                     widget = getattr(field.widget, "widget", field.widget)  # inside the "add another" wrapper
                     if field.label and not widget.is_hidden:
                         widget.attrs.setdefault("aria-label", field.label)
+                    if isinstance(widget, RowsAutocompleteSelect):
+                        widget.rows = self
+
+            def chosen_records(self, name):
+                """{key: record} of what the rows have chosen in their field `name`, read once for them all."""
+                records = self.__dict__.setdefault("_chosen_records", {})
+                if name not in records:
+                    # A row's own field: its queryset is the one Django's box asks, limit_choices_to applied.
+                    field = self.forms[0].fields[name]
+                    keys = {
+                        str(key)
+                        for key in (form[name].value() for form in self.forms)
+                        if key not in field.empty_values
+                    }
+                    to_field = field.to_field_name or "pk"
+                    found = field.queryset.filter(**{f"{to_field}__in": keys}) if keys else []
+                    records[name] = {str(getattr(record, to_field)): record for record in found}
+                return records[name]
 
         return NamedByTheirColumns
 

@@ -129,6 +129,46 @@ def test_changelist_lists_records_without_a_query_per_row(admin_client, name):
     assert response.context["cl"].result_count == 6
 
 
+def add_rows_with_autocompletes(event, session, count):
+    """Inline rows whose chosen record an autocomplete box names: partners, mentions, a session's speakers."""
+    for _ in range(count):
+        EventPartner.objects.create(event=event, organisation=OrganisationFactory())
+        MediaMentionFactory(event=event)
+        ParticipationFactory(session=session)
+
+
+def test_change_forms_name_the_rows_chosen_records_without_a_query_per_row(admin_client):
+    # Django's autocomplete box asks the database for the record it shows, once per row: an event with 30 mentions
+    # and 16 partners made 46 such queries, a session's page one per speaker.
+    event = EventFactory()
+    session = SessionFactory(event=event)
+    pages = [
+        reverse("admin:events_event_change", args=[event.pk]),
+        reverse("admin:events_session_change", args=[session.pk]),
+    ]
+    add_rows_with_autocompletes(event, session, 1)
+    few = {}
+    for url in pages:
+        admin_client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            admin_client.get(url)
+        few[url] = len(queries)
+    add_rows_with_autocompletes(event, session, 4)
+
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_client.get(url).content.decode()
+        assert len(queries) == few[url], url
+    event_page = admin_client.get(pages[0]).content.decode()
+    for partner in event.partners.select_related("organisation"):
+        assert (
+            f'<option value="{partner.organisation_id}" selected>{partner.organisation}</option>'
+            in event_page
+        )
+    for participation in session.participations.select_related("speaker"):
+        assert f'<option value="{participation.speaker_id}" selected>{participation.speaker}</option>' in page
+
+
 @pytest.mark.parametrize("name", ["event", "speaker", "organisation", "countrypledge"])
 def test_the_country_filter_offers_the_countries_in_use_by_name(admin_client, name):
     """It offered all 249 of the world's countries, a list some 5,000 pixels long, whichever were in use."""
