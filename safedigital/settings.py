@@ -317,6 +317,8 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The site's own date formats where Django's do not suit (English: "6 November 2024").
 FORMAT_MODULE_PATH = ["safedigital.formats"]
+# Django's, with its most frequent widget templates written in Python (safedigital.widgets.FormRenderer).
+FORM_RENDERER = "safedigital.widgets.FormRenderer"
 # The language editors write the site's own text in: titles, summaries, the programme, quotes, pledges, captions.
 # A page in another language marks that text with it (lang="en" on a Spanish page), so that a screen reader
 # reads it in the right voice (WCAG 3.1.2). A language tag such as "en" or "pt-BR".

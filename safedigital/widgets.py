@@ -4,10 +4,13 @@ Form widgets the site's forms and the admin share.
 
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
+from django.template.defaultfilters import stringformat
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.timezone import template_localtime
 from django_prose_editor.widgets import AdminProseEditorWidget, prose_editor_admin_media
 from js_asset import Media, Script
 
@@ -49,6 +52,65 @@ class Select(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every value and label is escaped above)
+
+
+# Django's templates that are its one line of input.html (an <input> and its attributes): FormRenderer writes them.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "input", "checkbox", "color", "date", "datetime", "email", "file", "hidden", "number", "password", "search",
+        "tel", "text", "time", "url",
+    )
+)  # fmt: skip
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+ERROR_LIST_TEMPLATES = frozenset(
+    ("django/forms/errors/list/default.html", "django/forms/errors/list/ul.html")
+)
+
+
+class FormRenderer(DjangoTemplates):
+    """
+    Django's form renderer (settings.FORM_RENDERER), with the markup of its most frequent templates written out in
+    Python, as Django's templates write it: text, number, date, hidden, checkbox and the other <input>s, <textarea>,
+    and a field's error list when it is empty. Every field of every form renders its widget and its error list
+    through a template, and the admin's page of an event with its sessions, pledges and mentions renders about 1,450
+    of them: the benchmark's event spent most of its time there. Any other template (selects, the admin's own
+    widgets, a list with errors in it) is Django's.
+    """
+
+    def render(self, template_name, context, request=None):
+        if template_name in INPUT_TEMPLATES:
+            widget = context["widget"]
+            value = "" if widget["value"] is None else f' value="{as_attribute(widget["value"])}"'
+            markup = f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+            return mark_safe(f"{markup}{value}{attributes(widget['attrs'])}>")  # noqa: S308 (escaped, as Django does)
+        if template_name == TEXTAREA_TEMPLATE:
+            widget = context["widget"]
+            text = (
+                conditional_escape(localize(template_localtime(widget["value"]))) if widget["value"] else ""
+            )
+            markup = f'<textarea name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>'
+            return mark_safe(f"{markup}\n{text}</textarea>")  # noqa: S308 (escaped, as Django does)
+        if template_name in ERROR_LIST_TEMPLATES and not context["errors"]:
+            return ""
+        return super().render(template_name, context, request)
+
+
+def as_attribute(value):
+    """A value as `{{ value|stringformat:'s' }}` writes it: escaped, unless it was marked safe."""
+    text = stringformat(value, "s")
+    return mark_safe(text) if isinstance(value, SafeData) else escape(text)  # noqa: S308 (it was safe)
+
+
+def attributes(attrs):
+    """A widget's attributes as django/forms/widgets/attrs.html writes them: True as the name alone, False left out."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{as_attribute(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
 def described_by(*references):

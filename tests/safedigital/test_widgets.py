@@ -1,13 +1,18 @@
+import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
 from django import forms
+from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.forms.utils import ErrorList
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from events.models import Speaker
-from safedigital.widgets import Select
+from safedigital.widgets import FormRenderer, Select
 from tests.events.test_admin import event_change_data, session_change_data
 from tests.factories import EventFactory, SessionFactory, SpeakerFactory
 from tests.safedigital.test_admin import change_user
@@ -53,6 +58,111 @@ def test_a_select_of_many_values_is_left_to_django():
 
     markup = Many(choices=CHOICES["flat"]).render("x", ["en", "es"])
     assert markup == forms.SelectMultiple(choices=CHOICES["flat"]).render("x", ["en", "es"])
+
+
+INPUTS = [
+    forms.TextInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.ColorInput,
+    forms.SearchInput,
+    forms.TelInput,
+    lambda: forms.PasswordInput(render_value=True),
+    forms.HiddenInput,
+    forms.DateInput,
+    forms.DateTimeInput,
+    forms.TimeInput,
+    forms.CheckboxInput,
+    forms.FileInput,
+    forms.Textarea,
+    lambda: forms.widgets.Input(attrs={"type": "range"}),
+]
+VALUES = [
+    None,
+    "",
+    'Tom & Jerry\'s <b>"quoted"</b>',
+    mark_safe("<em>kept</em>"),
+    gettext_lazy("Spanish"),
+    0,
+    1234567,
+    True,
+    False,
+    datetime.date(2024, 11, 7),
+    datetime.datetime(2024, 11, 7, 9, 30, tzinfo=datetime.UTC),
+    ("a", "tuple"),
+]
+ATTRIBUTES = [
+    None,
+    {
+        "id": "id_name",
+        "required": True,
+        "disabled": False,
+        "placeholder": gettext_lazy("Spanish"),
+        "data-note": 'a"b<c>&',
+        "maxlength": 20,
+        "aria-describedby": mark_safe("id_name_helptext"),
+        "step": 0.5,
+        "min": None,
+    },
+]
+
+
+@pytest.mark.parametrize("widget", INPUTS, ids=lambda widget: getattr(widget, "__name__", "lambda"))
+@pytest.mark.parametrize("value", VALUES)
+@pytest.mark.parametrize("attrs", ATTRIBUTES, ids=["no attributes", "attributes"])
+def test_an_input_is_written_as_djangos_templates_write_it(widget, value, attrs):
+    # Spanish writes numbers and dates its own way, and translates the lazy text.
+    for language in ["en", "es"]:
+        with translation.override(language):
+            ours = widget().render("name", value, attrs, renderer=FormRenderer())
+            assert ours == widget().render("name", value, attrs, renderer=DjangoTemplates())
+
+
+@pytest.mark.parametrize("errors", [[], ["Enter a valid date.", mark_safe("<em>Kept</em> & escaped")]])
+@pytest.mark.parametrize("field_id", [None, "id_when"])
+def test_an_error_list_is_written_as_djangos_templates_write_it(errors, field_id):
+    for kind in ["as_ul", "__str__"]:
+        ours = getattr(ErrorList(errors, field_id=field_id, renderer=FormRenderer()), kind)()
+        assert ours == getattr(ErrorList(errors, field_id=field_id, renderer=DjangoTemplates()), kind)()
+
+
+def test_forms_are_drawn_by_the_sites_renderer():
+    assert isinstance(get_default_renderer(), FormRenderer)
+
+
+def without_tokens(content):
+    """A page without what changes from one request to the next: CSRF tokens, the form's stamp, nonces."""
+    return re.sub(r'(name="(csrfmiddlewaretoken|stamp)" value|nonce)="[^"]*"', "", content.decode())
+
+
+@pytest.mark.django_db
+def test_pages_with_forms_are_the_same_as_with_djangos_renderer(boss_client, settings):
+    """The enquiry form with its errors, an event's admin page with its inlines and a session's with errors."""
+    session = SessionFactory()
+    SpeakerFactory()
+    enquiry = {"name": "<b>Ana</b>", "email": "not an address", "message": 'Tom & "Jerry"', "country": "CO"}
+    bad_start = session_change_data(session, []) | {"starts_at_0": "2024-13-45", "title": "<i>Opening</i>"}
+
+    def pages():
+        get_default_renderer.cache_clear()
+        return [
+            without_tokens(boss_client.post(reverse("donations:enquiry"), enquiry).content),
+            without_tokens(
+                boss_client.get(reverse("admin:events_event_change", args=[session.event.pk])).content
+            ),
+            without_tokens(
+                boss_client.post(reverse("admin:events_session_change", args=[session.pk]), bad_start).content
+            ),
+        ]
+
+    ours = pages()
+    settings.FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+    theirs = pages()
+    get_default_renderer.cache_clear()
+
+    assert 'id="id_email_error"' in ours[0] and "errorlist" in ours[2]  # the errors are on the pages
+    assert ours == theirs
 
 
 class Elements(HTMLParser):
