@@ -12,6 +12,9 @@ client, after a few unmeasured ones, and prints the median and 90th percentile, 
 with the page's SQL queries and the time this machine takes for a fixed loop of Python (10 million additions),
 so that figures taken on different days or machines can be compared. `--cprofile N` then prints the N
 functions with the most cumulative time over as many requests again (cProfile roughly triples every time).
+
+An editor's page is measured the same way, as a superuser: "event admin" (the populated event's page in the
+admin, with its sessions, pledges, mentions and the rest inline) or any path under /admin/.
 """
 
 import argparse
@@ -35,6 +38,8 @@ from bench.server import (  # noqa: E402
 )
 
 PARTS = ("get_object", "get_context_data")
+# Editors' pages, by name: {pk} is the populated event's.
+STAFF_PAGES = {"event admin": "/admin/events/event/{pk}/change/"}
 
 
 def parse_args():
@@ -45,7 +50,8 @@ def parse_args():
         "--page",
         default="highlights",
         help="the page, by its name in `make bench` (highlights, home, event list, speaker, coverage, "
-        "pledges, enquiry form) or a path such as /events/ (default: highlights)",
+        "pledges, enquiry form), 'event admin' (the event's page in the admin, as a superuser) or a path "
+        "such as /events/ or /admin/events/speaker/ (default: highlights)",
     )
     parser.add_argument("--rounds", type=positive, default=60, help="requests measured (default 60)")
     parser.add_argument("--cprofile", type=positive, metavar="N", help="also print the top N functions")
@@ -85,8 +91,9 @@ def summary(samples):
 
 def main():
     args = parse_args()
-    if args.page not in PAGES and not args.page.startswith("/"):
-        sys.exit(f"breakdown: no page named {args.page!r}; the pages are {', '.join(PAGES)}, or give a path")
+    if args.page not in PAGES and args.page not in STAFF_PAGES and not args.page.startswith("/"):
+        names = ", ".join([*PAGES, *STAFF_PAGES])
+        sys.exit(f"breakdown: no page named {args.page!r}; the pages are {names}, or give a path")
     workdir = fresh_workdir("breakdown")
     environment = server_environment(workdir, bench_database_url(workdir), PAGE_CACHE_SECONDS="0")
     setup_django(environment)
@@ -97,7 +104,8 @@ def main():
     from django.urls import resolve
 
     print(f"breakdown: building the data in {environment['DATABASE_URL'].split('@')[-1]}", flush=True)
-    _event, pages = build_data()
+    event, pages = build_data()
+    pages |= {name: path.format(pk=event.pk) for name, path in STAFF_PAGES.items()}
     # A gunicorn worker holds none of what building the data left in this process: start-up's objects are out of
     # the garbage collector's sight (safedigital/apps.py), and so are these, or full collections would walk them
     # all and their pauses, hundreds of milliseconds here, would be counted as the page's.
@@ -113,6 +121,10 @@ def main():
     timings.wrap(SimpleTemplateResponse, "render", "template")
 
     client = in_process_client()
+    if path.startswith("/admin/"):
+        from django.contrib.auth import get_user_model
+
+        client.force_login(get_user_model().objects.create_superuser("bench-editor", "editor@bench.example"))
     for _ in range(5):
         response = client.get(path)
         if response.status_code != 200:

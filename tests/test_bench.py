@@ -116,6 +116,7 @@ def test_the_e_mail_worker_yields_the_cpu_from_a_session_of_its_own():
     ("arguments", "said"),
     [
         (["--page", "nope"], "no page named 'nope'; the pages are home, event list, highlights"),
+        (["--page", "nope"], "enquiry form, event admin, or give a path"),
         (["--rounds", "0"], "0 is not a positive whole number"),
     ],
 )
