@@ -103,7 +103,10 @@ def as_attribute(value):
 
 
 def attributes(attrs):
-    """A widget's attributes as django/forms/widgets/attrs.html writes them: True as the name alone, False left out."""
+    """
+    A widget's attributes as django/forms/widgets/attrs.html writes them: True as the name alone, False left out,
+    None as "None" (Django's `flatatt` leaves None out, so it would not write the same markup).
+    """
     return "".join(
         f" {conditional_escape(name)}"
         if value is True
