@@ -212,3 +212,25 @@ def test_an_editors_rows_fit_the_page_at_1280_pixels(new_context, site, editor, 
     for name in ["alt_text", "caption"]:
         box = page.locator(f"[name='photos-0-{name}']").bounding_box()
         assert box["width"] >= 140 and box["height"] >= 45, (name, box)
+
+
+def test_the_autocomplete_boxes_of_a_tables_rows_are_as_wide_as_each_other(
+    new_context, site, editor, demo_event
+):
+    # select2 measured each box as it started it, after the box before it had changed the table's layout: the
+    # mentions' outlet boxes grew down the page. Measured all at once, the rows' boxes of one column are alike.
+    page = new_context().new_page()
+    log_in(page, site, "editor")
+    page.goto(site.url + f"/admin/events/event/{demo_event.pk}/change/")
+    settled(page)
+
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('.dynamic-media_mentions select.admin-autocomplete')]
+            .map(select => [select.dataset.width, select.nextElementSibling.getBoundingClientRect().width])"""
+    )
+    shown = [width for _given, width in widths]
+    assert len(shown) >= 3
+    assert max(shown) - min(shown) < 1, widths
+    assert min(shown) > 40, widths  # a box, not a sliver
+    assert {given for given, _shown in widths} == {f"{round(shown[0])}px"}, widths  # select2 measured none
+    expect(page.locator(".dynamic-media_mentions .select2-selection__rendered").first).not_to_be_empty()
