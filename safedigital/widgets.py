@@ -6,11 +6,12 @@ from django import forms
 from django.contrib.admin import widgets as admin_widgets
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.timezone import template_localtime
 from django_prose_editor.widgets import AdminProseEditorWidget, prose_editor_admin_media
 from js_asset import Media, Script
 
@@ -86,9 +87,8 @@ class FormRenderer(DjangoTemplates):
             return mark_safe(f"{markup}{value}{attributes(widget['attrs'])}>")  # noqa: S308 (escaped, as Django does)
         if template_name == TEXTAREA_TEMPLATE:
             widget = context["widget"]
-            text = (
-                conditional_escape(localize(template_localtime(widget["value"]))) if widget["value"] else ""
-            )
+            # As `{% if widget.value %}{{ widget.value }}{% endif %}` writes it.
+            text = render_value_in_context(widget["value"], Context()) if widget["value"] else ""
             markup = f'<textarea name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>'
             return mark_safe(f"{markup}\n{text}</textarea>")  # noqa: S308 (escaped, as Django does)
         if template_name in ERROR_LIST_TEMPLATES and not context["errors"]:
