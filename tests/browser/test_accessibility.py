@@ -116,30 +116,32 @@ FOCUSED = """() => {
 }"""
 
 
-def is_transparent(colour):
-    """Whether a computed colour ("rgb(…)", "rgba(…, 0)", "transparent") shows nothing."""
-    if colour == "transparent":
-        return True
-    alpha = re.fullmatch(r"rgba\(.*,\s*([\d.]+)\)", colour)
-    return alpha is not None and float(alpha.group(1)) == 0
+def contrast_with_white(colour):
+    """WCAG's contrast ratio of a computed opaque colour ("rgb(…)") against white."""
+    red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", colour)[:3])
+
+    def linear(channel):
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return 1.05 / (luminance + 0.05)
 
 
 def shows_a_focus_ring(stop):
     """
-    A visible difference between focused and blurred: an outline (wider than 0, in a colour that shows) that
-    the element has only when focused, or a box-shadow that focus changes. A box-shadow it always has (the
-    quick exit's) is no focus ring.
+    A ring that the element has only when focused, and that shows (WCAG 2.4.7, 1.4.11): an outline at least 2 px
+    wide in an opaque colour of at least 3:1 against white. Bootstrap's pale focus shadow (about 1.4:1) is not
+    one, nor is a box-shadow the element always has (the quick exit's).
     """
     focused, blurred = stop["focused"], stop["blurred"]
     outline = ("outlineStyle", "outlineWidth", "outlineColor", "outlineOffset")
-    outline_ring = (
+    return (
         focused["outlineStyle"] != "none"
-        and float(focused["outlineWidth"].removesuffix("px")) > 0
-        and not is_transparent(focused["outlineColor"])
+        and float(focused["outlineWidth"].removesuffix("px")) >= 2
+        and focused["outlineColor"].startswith("rgb(")
+        and contrast_with_white(focused["outlineColor"]) >= 3
         and [focused[key] for key in outline] != [blurred[key] for key in outline]
     )
-    shadow_ring = focused["boxShadow"] != "none" and focused["boxShadow"] != blurred["boxShadow"]
-    return outline_ring or shadow_ring
 
 
 # What Tab should reach: every focusable, visible element, a group of radio buttons counting once.

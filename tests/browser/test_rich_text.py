@@ -93,3 +93,52 @@ def test_the_editor_speaks_the_admins_language(new_context, site, editor, demo_e
     expect(dialog.get_by_role("heading")).to_have_text("Editar enlace")
     expect(dialog.get_by_label("Dirección (URL)")).to_be_visible()
     expect(dialog.get_by_role("button", name="Cancelar")).to_be_visible()
+
+
+# The focused element's outline, as the browser draws it.
+OUTLINE = """() => {
+    const style = getComputedStyle(document.activeElement);
+    return {element: document.activeElement.className, style: style.outlineStyle, width: style.outlineWidth,
+            colour: style.outlineColor};
+}"""
+
+
+def test_the_editors_text_shows_the_focus_ring_every_field_of_the_admin_shows(
+    new_context, site, editor, demo_event
+):
+    page = new_context().new_page()
+    log_in(page, site, "editor")
+    page.goto(site.url + f"/admin/events/event/{demo_event.pk}/change/")
+    page.locator("#id_title").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus that came by the keyboard, as a person tabbing through the form
+    field_ring = page.evaluate(OUTLINE)
+    assert field_ring["style"] != "none"
+
+    toolbar = page.locator(".field-outcomes .prose-menubar")
+    toolbar.get_by_role("button").last.focus()
+    page.keyboard.press("Tab")
+
+    expect(page.get_by_role("textbox", name="Outcomes")).to_be_focused()
+    editor_ring = page.evaluate(OUTLINE)
+    assert "ProseMirror" in editor_ring.pop("element")
+    field_ring.pop("element")
+    assert editor_ring == field_ring
+
+
+def test_the_heading_menus_arrow_needs_no_font(new_context, site, editor, demo_event):
+    # The package's arrow, the character "⏷", showed as an empty box where no font has it: it is drawn instead.
+    page = new_context().new_page()
+    log_in(page, site, "editor")
+    page.goto(site.url + f"/admin/events/event/{demo_event.pk}/change/")
+    arrow = page.locator(".field-outcomes .prose-menubar__selected").evaluate(
+        """element => {
+            const style = getComputedStyle(element, "::after");
+            return {content: style.content, width: style.borderLeftWidth, colour: style.borderTopColor,
+                    colourBelow: style.borderBottomColor, heightBelow: style.borderBottomWidth};
+        }"""
+    )
+    assert arrow["content"] == '""'
+    assert arrow["width"] == "5px"
+    assert arrow["colour"] != "rgba(0, 0, 0, 0)"
+    assert arrow["heightBelow"] == "0px"
