@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import PHONE
 from tests.browser.test_visitor import DEMO_FIGURES
 
 pytestmark = pytest.mark.browser
@@ -50,3 +51,28 @@ def test_highlights_page_is_whole_without_javascript(new_context, site, demo_eve
     expect(page.locator("a[data-viewer]").first).to_have_attribute(
         "href", re.compile(r"^/media/renditions/.+\.jpg$")
     )
+
+
+def test_on_a_phone_the_menu_is_there_without_javascript(new_context, site, demo_event):
+    # The menu's toggle button needs JavaScript: without it the menu's links are shown, and the button is not.
+    page = new_context(java_script_enabled=False, viewport=PHONE).new_page()
+    page.goto(site.url + "/")
+
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("button", name="Show the menu")).to_be_hidden()
+    for name in ["Home", "Events", "Pledges", "Let's chat", "Español"]:
+        expect(menu.get_by_role("link", name=name, exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    menu.get_by_role("link", name="Pledges", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Country pledges")
+
+
+def test_on_a_phone_with_javascript_the_menu_stays_behind_its_button(new_context, site, demo_event):
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(site.url + "/")
+
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Pledges", exact=True)).to_be_hidden()
+    menu.get_by_role("button", name="Show the menu").click()
+    expect(menu.get_by_role("link", name="Pledges", exact=True)).to_be_visible()
