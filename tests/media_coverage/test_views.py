@@ -54,7 +54,7 @@ def test_coverage_page_lists_every_mention_with_its_outlet_and_figures(client, e
     assert response.status_code == 200
     assert headlines(response) == ["Colombia se compromete", "Ministers meet in Bogotá"]
     content = response.content.decode()
-    assert "<title>Media coverage: Safe Digital Futures for Children | Safe Digital</title>" in content
+    assert "<title>Media coverage: Safe Digital Futures for Children · Safe Digital</title>" in content
     assert '<dd class="figure-value mb-0">15,712,224</dd>' in content
     assert "people reached (reported total)" in content
     assert "Source: Agency report" in content
