@@ -80,6 +80,29 @@ def test_headline_figures_keep_to_one_line(new_context, site, demo_event, viewpo
     assert lines and all(count == 1 for _text, count in lines), lines
 
 
+# Each figure's number, by the row its cell is in: [top of the cell, top of the number, the number].
+NUMBERS_BY_ROW = """figures => figures.map(figure => [
+    Math.round(figure.parentElement.getBoundingClientRect().top), Math.round(figure.getBoundingClientRect().top),
+    figure.textContent.trim()])"""
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "es-ES"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_the_numbers_of_a_row_of_figures_are_level(new_context, site, demo_event, viewport, locale):
+    # A label that wraps onto a second line ("Total de publicaciones" on a phone) pushed its number up out of line.
+    page = new_context(viewport=viewport, locale=locale).new_page()
+    page.goto(site.url + demo_event.get_absolute_url())
+    figures = page.locator(":is(.figures, .social-figures) .figure-value")
+    expect(figures.first).to_be_visible()
+
+    rows = {}
+    for row, top, number in figures.evaluate_all(NUMBERS_BY_ROW):
+        rows.setdefault(row, []).append((top, number))
+
+    assert len(rows) >= 2
+    assert [row for row in rows.values() if len({top for top, _number in row}) > 1] == []
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_screenshots_of_home_highlights_form_and_thank_you(new_context, site, demo_event, viewport):
     page = new_context(viewport=viewport, reduced_motion="reduce").new_page()
