@@ -26,6 +26,7 @@ from safedigital.uploads import CheckedImageFormField
 
 from . import tasks
 from .models import (
+    CREDIT_HELP,
     CountryPledge,
     Event,
     EventPartner,
@@ -39,6 +40,7 @@ from .models import (
     Speaker,
     Theme,
     Video,
+    without_credit_prefix,
 )
 
 
@@ -589,11 +591,16 @@ class GalleryForm(forms.ModelForm):
         ),
     )
     upload_alt_text = forms.CharField(label=_("Alt text for the new photos"), required=False, max_length=250)
-    upload_credit = forms.CharField(label=_("Credit for the new photos"), required=False, max_length=150)
+    upload_credit = forms.CharField(
+        label=_("Credit for the new photos"), required=False, max_length=150, help_text=CREDIT_HELP
+    )
 
     class Meta:
         model = Gallery
         fields = ["event", "title", "description", "order"]
+
+    def clean_upload_credit(self):
+        return without_credit_prefix(self.cleaned_data["upload_credit"])
 
     def clean(self):
         cleaned = super().clean()

@@ -816,6 +816,16 @@ class Gallery(TimeStampedModel):
         return self.title
 
 
+CREDIT_HELP = _("Who took the photo, as in “Juan Pérez / Safe Online”. The page writes “Photo:” before it.")
+# What an editor may type before a credit that the page writes itself ("Photo: Juan Pérez"), in its languages.
+CREDIT_PREFIX = re.compile(r"^\s*(?:photo|foto)\s*:\s*", re.IGNORECASE)
+
+
+def without_credit_prefix(credit):
+    """A photo's credit without the "Photo:" the page writes before it: typed as well, it showed twice."""
+    return CREDIT_PREFIX.sub("", credit)
+
+
 class Photo(RenditionsMixin, models.Model):
     gallery = models.ForeignKey(
         Gallery, verbose_name=_("gallery"), on_delete=models.CASCADE, related_name="photos"
@@ -825,7 +835,7 @@ class Photo(RenditionsMixin, models.Model):
         _("alt text"), max_length=250, help_text=_("What the photo shows, for people who cannot see it.")
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
-    credit = models.CharField(_("credit"), max_length=150, blank=True)
+    credit = models.CharField(_("credit"), max_length=150, blank=True, help_text=CREDIT_HELP)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
@@ -840,6 +850,9 @@ class Photo(RenditionsMixin, models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    def clean(self):
+        self.credit = without_credit_prefix(self.credit)
 
 
 class Resource(TimeStampedModel):

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -355,6 +356,42 @@ def test_gallery_takes_several_photos_at_once(admin_client):
         ("Guests at the reception", "Safe Online")
     ] * 2
     assert all(p.renditions["jpeg"] for p in Photo.objects.all())
+
+
+def test_a_photo_credit_is_kept_without_the_photo_the_page_writes_before_it(admin_client):
+    # The page shows "Photo: <credit>": a credit typed as "Photo: Safe Online" showed "Photo: Photo: Safe Online".
+    event = EventFactory()
+    add_page = admin_client.get(reverse("admin:events_gallery_add")).content.decode()
+    admin_client.post(
+        reverse("admin:events_gallery_add"),
+        gallery_add_data(event, upload=[image_file("a.jpg")], upload_credit="Photo: Safe Online"),
+    )
+    photo = Photo.objects.get()
+    gallery = photo.gallery
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[gallery.pk]),
+        {
+            "event": event.pk,
+            "title": gallery.title,
+            "order": "0",
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": photo.pk,
+            "photos-0-gallery": gallery.pk,
+            "photos-0-alt_text": photo.alt_text,
+            "photos-0-credit": "  foto:Ana Gómez",
+            "photos-0-order": "0",
+        },
+    )
+
+    assert "The page writes “Photo:” before it." in add_page
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert photo.credit == "Ana Gómez"
+    assert Photo.history.order_by("history_id").first().credit == "Safe Online"
+    page = Client().get(event.get_absolute_url()).content.decode()
+    assert "Photo: Ana Gómez" in page and "Photo: foto" not in page.lower()
 
 
 def test_gallery_takes_only_so_many_photos_at_once_and_says_so(admin_client, settings):
