@@ -178,6 +178,14 @@ def notify_rescued(pks):
     return len(unnotified)
 
 
+class OwnerFilter(admin.RelatedOnlyFieldListFilter):
+    """The owners of enquiries, and the enquiries nobody has taken yet, by that name (Django's shows "-")."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.empty_value_display = _("No owner")
+
+
 class NextActionFilter(admin.SimpleListFilter):
     title = _("next action")
     parameter_name = "next_action"
@@ -349,7 +357,7 @@ class DonationEnquiryAdmin(admin.ModelAdmin):
         "budget",
         ("country", CountryFilter),
         "created_at",
-        ("owner", admin.RelatedOnlyFieldListFilter),
+        ("owner", OwnerFilter),
         NextActionFilter,
     ]
     list_select_related = ["owner"]

@@ -314,8 +314,12 @@ def test_filter_by_owner_lists_only_owners(client, fundraiser):
     client.force_login(fundraiser)
 
     response = client.get(f"{reverse(CHANGELIST)}?owner__id__exact={owner.pk}")
+    unowned = client.get(f"{reverse(CHANGELIST)}?owner__isnull=True")
 
     assert [enquiry.name for enquiry in response.context["cl"].result_list] == ["Owned"]
+    # The enquiries nobody has taken yet, by that name.
+    assertContains(response, '<a href="?owner__isnull=True">No owner</a>', html=True)
+    assert [enquiry.name for enquiry in unowned.context["cl"].result_list] == ["Unowned"]
 
 
 def make_rows(count):
