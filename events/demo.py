@@ -392,6 +392,22 @@ def load_videos(event, sessions):
     interviews.order = 2
     interviews.save()
 
+    # The seed's closing words introduce "some of the videos that summarize the highlights of the event", which
+    # its text does not name: one reel stands for them, and says so.
+    reel = Video.objects.filter(event=event, kind=Video.Kind.HIGHLIGHTS).first() or Video(
+        event=event, kind=Video.Kind.HIGHLIGHTS
+    )
+    reel.title = "Highlights of Safe Digital Futures for Children"
+    reel.description = (
+        "The event's highlights on video. (Placeholder: the real video's address is to be entered; this player "
+        "shows no video yet.)"
+    )
+    reel.provider_url = PLACEHOLDER_VIDEO_URL
+    reel.poster_alt = "Placeholder poster for the highlights"
+    _with_image(reel, "poster", reel.title, size=(1280, 720))
+    reel.order = 3
+    reel.save()
+
 
 GALLERIES = [
     "Safe Digital Futures for Children: Tackling Online Harms Through Joint Global Action",

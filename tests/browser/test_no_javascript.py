@@ -24,6 +24,7 @@ SECTIONS = [
     "Media coverage",
     "Social media",
     "Captured memories",
+    "Highlights on video",
     "We'd love to have a chat",
 ]
 

@@ -78,6 +78,8 @@ def test_demo_command_builds_the_bogota_event(client, settings):
     assert content.count(VIDEOS_AND_HASHTAG) == 1
     closing = content.index(f"<p>{VIDEOS_AND_HASHTAG}</p>")
     assert content.index('id="galleries-heading"') < closing < content.index('id="donate-cta-title"')
+    # The videos it speaks of come after it.
+    assert closing < content.index('id="highlight-reels-heading"') < content.index('id="donate-cta-title"')
     assert "Name to be entered" not in content
 
     # "High-level representatives from over 10 countries": counted from the speakers, shown as "10+".
@@ -138,6 +140,9 @@ def test_demo_placeholders_say_so_where_the_public_sees_them(client, settings):
 
     # The film keeps a playable placeholder address, and says the real one is to be entered.
     assert "Placeholder: the real film&#x27;s address is to be entered" in content
+    assert (
+        content.count("Placeholder: the real video&#x27;s address is to be entered") == 2
+    )  # interviews, reel
     assert 'href="https://www.youtube.com/watch?v=PLACEHOLDER"' in content
 
 

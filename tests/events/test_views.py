@@ -168,6 +168,28 @@ def test_films_are_shown_in_their_session_and_the_others_under_films(client):
     assert content.count('<figure class="video') == 2  # each film once
 
 
+def test_highlight_reels_come_after_the_closing_words(client):
+    # The seed page ends "Here are some of the videos that summarize the highlights of the event", then the videos.
+    event = EventFactory(closing="<p>Here are some of the videos that summarize the highlights.</p>")
+    VideoFactory(event=event, kind="highlights", title="The day in three minutes", order=1)
+    VideoFactory(event=event, title="A film on its own", order=2)
+
+    content = client.get(event.get_absolute_url()).content.decode()
+
+    sections = re.split(r'<section class="section ', content)
+    (films_html,) = [part for part in sections if part.startswith("films")]
+    (reels_html,) = [part for part in sections if part.startswith("highlight-reels")]
+    assert "The day in three minutes" not in films_html
+    assert '<h2 id="highlight-reels-heading">Highlights on video</h2>' in reels_html
+    assert "The day in three minutes" in reels_html
+    assert (
+        content.index("summarize the highlights.</p>")
+        < content.index("highlight-reels-heading")
+        < content.index('id="donate-cta-title"')
+    )
+    assert content.count('<figure class="video') == 2
+
+
 def test_empty_sections_are_hidden(client):
     event = EventFactory()
 
@@ -180,6 +202,7 @@ def test_empty_sections_are_hidden(client):
         "Country pledges",
         "Captured memories",
         "Resources",
+        "Highlights on video",
     ]:
         assert heading not in content
 
