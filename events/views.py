@@ -167,14 +167,11 @@ class EventDetailView(DetailView):
         films = [video for video in event.videos.all() if video.kind != video.Kind.INTERVIEW]
         for session in sessions:  # each session shows the films screened in it
             session.films = [video for video in films if video.session_id == session.pk]
-        # A highlight reel of no session comes last, after the closing words, where the seed page has its
+        # Of the others, a highlight reel comes last, after the closing words, where the seed page has its
         # "videos that summarize the highlights of the event".
-        context["films"] = [
-            video for video in films if video.session_id is None and video.kind != video.Kind.HIGHLIGHTS
-        ]
-        context["highlight_reels"] = [
-            video for video in films if video.session_id is None and video.kind == video.Kind.HIGHLIGHTS
-        ]
+        unscreened = [video for video in films if video.session_id is None]
+        context["films"] = [video for video in unscreened if video.kind != video.Kind.HIGHLIGHTS]
+        context["highlight_reels"] = [video for video in unscreened if video.kind == video.Kind.HIGHLIGHTS]
         context["interviews"] = [video for video in event.videos.all() if video.kind == video.Kind.INTERVIEW]
         context["galleries"] = galleries
         context["public_parent"] = event.public_parent
