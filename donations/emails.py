@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import spam
 from .models import DonationEnquiry
 
 logger = logging.getLogger(__name__)
@@ -61,10 +62,15 @@ def staff_notification(enquiry):
 
 
 def acknowledgement(enquiry):
-    """The thank-you to the person, in the language of the page they used."""
+    """
+    The thank-you to the person, in the language of the page they used. It greets them by name unless the name
+    holds a link or a domain (spam.may_be_echoed): the address is unconfirmed, and our e-mail must not carry
+    anyone's link to anyone. The thanks page promised this e-mail, so such a person still gets it, nameless.
+    """
     with translation.override(enquiry.language):
         context = {
             "enquiry": enquiry,
+            "name": enquiry.name if spam.may_be_echoed(enquiry.name) else "",
             "SITE_NAME": settings.SITE_NAME,
             "privacy_url": settings.SITE_URL + reverse("donations:privacy"),
         }

@@ -186,7 +186,7 @@ class EnquiryView(FormView):
         def queue_emails():
             if enquiry.is_spam:
                 return
-            acknowledge = spam.may_be_echoed(enquiry.name) and not over_limit(
+            acknowledge = not over_limit(
                 self.request,
                 "donations.acknowledgement",
                 settings.DONATION_ACKNOWLEDGEMENT_RATE_LIMIT,

@@ -307,6 +307,24 @@ def test_filter_for_enquiries_whose_emails_failed(client, fundraiser):
     assert [enquiry.name for enquiry in spam_problems.context["cl"].result_list] == ["Spam that bounced"]
 
 
+def test_the_list_says_whose_emails_went(client, fundraiser):
+    # A person not thanked (too many enquiries from their address in a day) is told apart from one who was.
+    now = timezone.now()
+    DonationEnquiryFactory(name="Thanked", notified_at=now, acknowledged_at=now)
+    DonationEnquiryFactory(name="Not thanked", notified_at=now)
+    DonationEnquiryFactory(name="Waiting")
+    client.force_login(fundraiser)
+
+    response = client.get(reverse(CHANGELIST))
+
+    rows = {
+        enquiry.name: response.context["cl"].model_admin.emails_sent(enquiry)
+        for enquiry in response.context["cl"].result_list
+    }
+    assert rows == {"Thanked": "sent", "Not thanked": "to the team only", "Waiting": "—"}
+    assertContains(response, '<td class="field-emails_sent">to the team only</td>', html=True)
+
+
 def test_filter_by_owner_lists_only_owners(client, fundraiser):
     owner = StaffUserFactory(first_name="Olga", last_name="Owner")
     DonationEnquiryFactory(name="Owned", owner=owner)

@@ -167,15 +167,36 @@ def test_acknowledgement_is_in_the_language_of_the_page(
 def test_a_name_holding_a_link_reaches_the_team_but_is_not_echoed_to_the_address_given(
     client, enquiry_data, django_capture_on_commit_callbacks, name
 ):
+    # The thanks page promised the person an e-mail, so they get it, without the name: the address given is
+    # unconfirmed, and our e-mail must not carry anyone's link to anyone.
     enquiry = submit(
         client,
         enquiry_data | {"name": name, "email": "victim@example.net"},
         django_capture_on_commit_callbacks,
     )
 
-    assert [message.to for message in mail.outbox] == [["fundraising@safedigital.example"]]
+    staff, thanks = mail.outbox
+    assert staff.to == ["fundraising@safedigital.example"]
+    assert thanks.to == ["victim@example.net"]
+    assert thanks.body.startswith("Hello,\n\nThank you for getting in touch")
+    assert "<p>Hello,</p>" in html_of(thanks)
+    for part in [thanks.subject, thanks.body, html_of(thanks)]:
+        assert not any(word in part for word in ["prize", "bit.ly", "winner"])
     assert enquiry.notified_at is not None
-    assert enquiry.acknowledged_at is None
+    assert enquiry.acknowledged_at is not None
+
+
+def test_a_nameless_acknowledgement_greets_in_the_pages_language(
+    client, enquiry_data, django_capture_on_commit_callbacks
+):
+    submit(
+        client,
+        enquiry_data | {"name": "J.Smith"},
+        django_capture_on_commit_callbacks,
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+
+    assert mail.outbox[1].body.startswith("Hola:\n\nGracias por escribirnos")
 
 
 @pytest.mark.parametrize(
