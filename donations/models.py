@@ -67,6 +67,12 @@ class EnquiryStatus(models.TextChoices):
         return [cls.NEW, cls.CONTACTED, cls.IN_DISCUSSION]
 
 
+def same_address_key(email):
+    """What two spellings of one address share, capitals aside: their small letters and their capitals."""
+    email = email.strip()
+    return email.lower(), email.upper()
+
+
 class DonationEnquiryQuerySet(models.QuerySet):
     def genuine(self):
         return self.filter(is_spam=False)
@@ -83,11 +89,21 @@ class DonationEnquiryQuerySet(models.QuerySet):
         return self.open().filter(next_action_on__lt=timezone.localdate())
 
     def for_emails(self, emails):
-        """Every enquiry sent from any of these addresses, whatever their capitals."""
+        """
+        Every enquiry sent from any of these addresses, whatever their capitals, and none from another address.
+        The database's case-insensitive match (capitals on both sides) also takes different letters that share a
+        capital for one: "ı" and "i" are both "I", "ſ" and "s" both "S". A look-alike address ("victim@gmaıl.com")
+        then found another person's enquiries, for a subject-access download or an erasure. So the database finds
+        the candidates, and an address is taken only when it is the same in small letters and in capitals alike.
+        """
+        wanted = {same_address_key(email) for email in emails if email and email.strip()}
         condition = Q()
-        for email in {email.strip().lower() for email in emails if email and email.strip()}:
+        for email in {email.strip() for email in emails if email and email.strip()}:
             condition |= Q(email__iexact=email)
-        return self.filter(condition) if condition else self.none()
+        if not condition:
+            return self.none()
+        candidates = self.filter(condition).values_list("pk", "email")
+        return self.filter(pk__in=[pk for pk, email in candidates if same_address_key(email) in wanted])
 
     def spam_past_retention(self):
         """

@@ -1067,6 +1067,24 @@ def test_subject_access_exports_everything_held_about_the_address(client, fundra
     assert "someone@else.example" not in response.content.decode()
 
 
+def test_a_look_alike_address_reaches_no_one_elses_enquiries(client, fundraiser):
+    # "gmaıl" with a dotless i shares its capitals with "gmail": the database's match alone took it for the same.
+    victim = DonationEnquiryFactory(email="victim@gmail.com", message="My phone number is private.")
+    asker = DonationEnquiryFactory(email="victim@gmaıl.com", message="Send me what you hold.")
+    client.force_login(fundraiser)
+
+    download = run_action(client, "export_subject_access", [asker])
+    confirmation = run_action(client, "erase_personal_data", [asker])
+
+    assert [record["message"] for record in json.loads(download.content)["enquiries"]] == [
+        "Send me what you hold."
+    ]
+    assertContains(confirmation, "This erases the personal data of 1 enquiry sent from these addresses:")
+    run_action(client, "erase_personal_data", [asker], confirm="yes")
+    victim.refresh_from_db()
+    assert victim.anonymised_at is None and victim.message == "My phone number is private."
+
+
 def test_erasure_asks_first_then_anonymises_every_enquiry_from_the_address(client, fundraiser):
     first = DonationEnquiryFactory(email="ana@fundacion.example", name="Ana")
     second = DonationEnquiryFactory(email="ANA@fundacion.example", name="Ana again")

@@ -169,6 +169,23 @@ def test_for_emails_matches_accented_capitals_on_every_database():
     assert set(DonationEnquiry.objects.for_emails(["José.Ñandú@Fundación.example"])) == {capitals, small}
 
 
+@pytest.mark.parametrize(
+    ("someones", "look_alike"),
+    [
+        ("victim@gmail.com", "victim@gmaıl.com"),  # a dotless i: "ı".upper() == "I"
+        ("sam@fundacion.example", "ſam@fundacion.example"),  # a long s: "ſ".upper() == "S"
+        ("kate@fundacion.example", "\u212aate@fundacion.example"),  # the Kelvin sign: "K".lower() == "k"
+    ],
+)
+def test_for_emails_never_takes_a_look_alike_address_for_someone_elses(someones, look_alike):
+    # A subject-access download or an erasure asked from a look-alike address must not reach another person's.
+    other_person = DonationEnquiryFactory(email=someones)
+    asker = DonationEnquiryFactory(email=look_alike)
+
+    assert set(DonationEnquiry.objects.for_emails([look_alike])) == {asker}
+    assert set(DonationEnquiry.objects.for_emails([someones])) == {other_person}
+
+
 def test_set_status_records_who_changed_what():
     fundraiser = StaffUserFactory()
     new = DonationEnquiryFactory(status=Status.NEW)
