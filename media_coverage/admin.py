@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, OuterRef, Subquery, Sum
@@ -10,6 +12,7 @@ from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
+from import_export.tmp_storages import TempFolderStorage
 from simple_history.admin import SimpleHistoryAdmin
 
 from safedigital.admin import (
@@ -176,12 +179,20 @@ class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
         return super().process_import(request, **kwargs)
 
     def waiting_file_exists(self, request):
-        name = request.POST.get("import_file_name", "")
+        """
+        Whether the file the confirmation names is still waiting. Its name is taken as the confirmation form
+        takes it, its last part alone (ConfirmImportForm.clean_import_file_name): taken whole, a name such as
+        "/etc/passwd" had this read any file of the server, whole, into memory. A file in the temporary folder is
+        only looked for, not read.
+        """
+        name = os.path.basename(request.POST.get("import_file_name", ""))
         if not name:
             return True  # the confirmation form's own validation answers
         storage = self.get_tmp_storage_class()(
             name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs()
         )
+        if isinstance(storage, TempFolderStorage):
+            return os.path.isfile(storage.get_full_path())
         try:
             return storage.read() is not None
         except OSError:

@@ -149,6 +149,30 @@ def test_a_confirmation_whose_file_has_expired_asks_for_the_file_again(staff, ev
     assert MediaMention.objects.count() == 0
 
 
+@pytest.mark.parametrize("name", ["/etc/passwd", "../../../etc/hostname", "/dev/zero"])
+@pytest.mark.parametrize(
+    "storage", ["import_export.tmp_storages.CacheStorage", "import_export.tmp_storages.TempFolderStorage"]
+)
+def test_a_confirmation_naming_a_file_outside_the_waiting_ones_reads_nothing(
+    staff, event, settings, storage, name
+):
+    # The name is the form's: taken whole, it had the server read any file (and /dev/zero without end).
+    settings.IMPORT_EXPORT_TMP_STORAGE_CLASS = storage
+    preview = upload(staff, event, GOOD_CSV)
+    data = {
+        field: preview.context["confirm_form"].initial.get(field, "")
+        for field in preview.context["confirm_form"].fields
+    }
+
+    done = staff.post(reverse(PROCESS_URL), data | {"import_file_name": name}, follow=True)
+
+    assert done.redirect_chain == [(reverse(IMPORT_URL), 302)]
+    assert [str(message) for message in done.context["messages"]] == [
+        "Nothing was imported: the preview has expired. Upload the file again."
+    ]
+    assert MediaMention.objects.count() == 0
+
+
 def test_bad_rows_are_each_reported_in_plain_words_and_nothing_is_written(staff, event):
     OutletFactory(name="El Tiempo", medium=Outlet.Medium.PRINT)
     text = """outlet,headline,link,date,medium,language,reach
