@@ -302,10 +302,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# The visitor's address as the enquiry form's rate limit reads it (PROXY_COUNT, below). Without this, axes would
-# read REMOTE_ADDR (django-ipware, which its AXES_IPWARE_* settings are for, is not installed): behind a proxy,
-# every visitor's failures would count against one address, and anyone could lock any staff member out.
-AXES_CLIENT_IP_CALLABLE = "safedigital.ratelimit.client_ip"
+# The visitor's address as the enquiry form's rate limit reads it (PROXY_COUNT, below), an IPv6 one by its /64.
+# Without this, axes would read REMOTE_ADDR (django-ipware, which its AXES_IPWARE_* settings are for, is not
+# installed): behind a proxy, every visitor's failures would count against one address, and anyone could lock any
+# staff member out.
+AXES_CLIENT_IP_CALLABLE = "safedigital.ratelimit.client_network"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]

@@ -243,3 +243,25 @@ def test_behind_a_proxy_the_lock_out_is_of_the_visitors_address_not_the_proxys(c
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.66"]
     assert editor_elsewhere.status_code == 302
     assert client.session["_auth_user_id"] == str(editor.pk)
+
+
+def test_an_ipv6_host_gets_five_guesses_for_its_whole_64_not_five_per_address(client, editor, settings):
+    """A host usually holds a whole /64 of IPv6 addresses: counted by address, it could guess without end."""
+    settings.PROXY_COUNT = 1
+
+    def attempt_from(visitor, password):
+        return client.post(
+            reverse("admin:login"),
+            {"username": "editor", "password": password, "next": reverse("admin:index")},
+            HTTP_X_FORWARDED_FOR=visitor,
+            REMOTE_ADDR="10.0.0.2",
+        )
+
+    for number in range(1, 6):
+        attempt_from(f"2001:db8:1:1::{number}", "wrong")
+    same_host = attempt_from("2001:db8:1:1:ffff::9", "right-password-123")
+    other_network = attempt_from("2001:db8:1:2::1", "right-password-123")
+
+    assert same_host.status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["2001:db8:1:1::"]
+    assert other_network.status_code == 302
