@@ -1012,7 +1012,7 @@ def test_the_export_speaks_the_language_of_the_admin(client, fundraiser):
             received,
             "Nuevo",
             "Fundación o fideicomiso",
-            "De 50.000 a 250.000 US$",
+            "De 50\xa0000 a 250\xa0000 US$",  # a space that never breaks
             "Ana Gómez",
             "ana@fundacion.example",
             "Fundación Horizonte",
