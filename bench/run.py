@@ -298,14 +298,26 @@ def stored_enquiries():
 
 
 class AssetParser(HTMLParser):
-    """The stylesheets, scripts and image addresses of a page."""
+    """
+    The stylesheets, scripts and image addresses of a page, as a browser with JavaScript loads them: not what
+    is inside <noscript> (the menu's stylesheet for a browser without it, templates/base.html).
+    """
 
     def __init__(self):
         super().__init__()
         self.assets, self.images = [], []
+        self.in_noscript = 0
+
+    def handle_endtag(self, tag):
+        if tag == "noscript":
+            self.in_noscript = max(self.in_noscript - 1, 0)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "noscript":
+            self.in_noscript += 1
+        if self.in_noscript:
+            return
         if tag == "link" and attrs.get("rel") == "stylesheet":
             self.assets.append(attrs["href"])
         elif tag == "script" and attrs.get("src"):

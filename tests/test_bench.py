@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import cpu_ceiling, targets
+from bench.run import AssetParser, cpu_ceiling, targets
 from bench.server import lower_priority_of_session
 
 
@@ -128,3 +128,14 @@ def test_the_breakdown_refuses_a_page_or_a_count_it_cannot_measure_before_buildi
     assert result.returncode != 0
     assert said in result.stderr
     assert "building the data" not in result.stdout
+
+
+def test_the_first_view_counts_what_a_browser_with_javascript_loads():
+    parser = AssetParser()
+    parser.feed(
+        '<link rel="stylesheet" href="/static/site.css"><noscript><link rel="stylesheet" href="/static/no-script.css">'
+        '</noscript><script src="/static/site.js" defer></script><img src="/media/renditions/a.jpg" alt="">'
+    )
+
+    assert parser.assets == ["/static/site.css", "/static/site.js"]
+    assert parser.images == ["/media/renditions/a.jpg"]
