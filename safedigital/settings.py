@@ -284,7 +284,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing the demo logins' password when DEBUG is off.
+    "safedigital.auth.StaffBackend",
 ]
 # Brute-force protection on the staff login: lock a user name + address pair after 5 failures, until 30 minutes
 # have passed without another attempt (axes starts the wait again at each one, which the locked-out page says).

@@ -1,9 +1,11 @@
+import io
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,3 +267,33 @@ def test_an_ipv6_host_gets_five_guesses_for_its_whole_64_not_five_per_address(cl
     assert same_host.status_code == 429
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["2001:db8:1:1::"]
     assert other_network.status_code == 302
+
+
+def test_the_demo_logins_password_logs_nobody_in_when_debug_is_off(client, settings, django_user_model):
+    """`make run` filled db.sqlite3 with the demo logins; `make serve` served the same file in production."""
+    from safedigital.auth import DEMO_PASSWORD
+
+    settings.DEBUG = True
+    call_command("load_demo_data", stdout=io.StringIO())
+    settings.DEBUG = False
+    django_user_model.objects.create_user("someone", password=DEMO_PASSWORD, is_staff=True)
+
+    def log_in(username, password):
+        return client.post(
+            reverse("admin:login"),
+            {"username": username, "password": password, "next": reverse("admin:index")},
+        )
+
+    refused = [log_in(username, DEMO_PASSWORD) for username in ["admin", "editor", "someone"]]
+    assert [response.status_code for response in refused] == [200, 200, 200]
+    assert "Please enter the correct username and password" in refused[0].content.decode()
+    assert "_auth_user_id" not in client.session
+
+    # Any other password still works, and in development the demo's does.
+    admin = django_user_model.objects.get(username="admin")
+    admin.set_password("a-real-password-4-production")
+    admin.save()
+    assert log_in("admin", "a-real-password-4-production").status_code == 302
+    client.logout()
+    settings.DEBUG = True
+    assert log_in("editor", DEMO_PASSWORD).status_code == 302

@@ -4,9 +4,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from events.demo import load_demo_event
+from safedigital.auth import DEMO_PASSWORD
 from safedigital.roles import ADMINISTRATORS, EDITORS, FUNDRAISING
 
-DEMO_PASSWORD = "safedigital-demo"  # noqa: S105 (development logins, refused when DEBUG is off)
 DEMO_STAFF = [
     ("editor", EDITORS, False),
     ("fundraiser", FUNDRAISING, False),
