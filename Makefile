@@ -62,13 +62,18 @@ demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 
-# gunicorn in the foreground (through safedigital/serve.py, which checks WEB_CONCURRENCY first), and beside it
-# (stopped with it, and yielding the CPU to it) the worker that sends the queued e-mails and resizes the gallery
-# photos added several at a time.
+# gunicorn (through safedigital/serve.py, which checks WEB_CONCURRENCY first), and beside it (yielding the CPU to
+# it) the worker that sends the queued e-mails and resizes the gallery photos added several at a time. Both stop
+# together: when gunicorn ends, and when the shell is told to stop (a process manager's TERM to make reaches it;
+# it had left gunicorn running, answering, with no worker beside it).
 serve: $(STAMP)
 	DEBUG=false $(PY) manage.py collectstatic --noinput
 	DEBUG=false $(PY) manage.py migrate --noinput
-	DEBUG=false nice -n 10 $(PY) manage.py db_worker & trap 'kill $$!' EXIT; DEBUG=false $(PY) -m safedigital.serve
+	DEBUG=false nice -n 10 $(PY) manage.py db_worker & worker=$$!; \
+	DEBUG=false $(PY) -m safedigital.serve & server=$$!; \
+	trap 'kill $$server $$worker 2>/dev/null; wait' INT TERM; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
+	wait $$server
 
 worker: $(STAMP)
 	DEBUG=false $(PY) manage.py db_worker

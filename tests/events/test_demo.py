@@ -213,3 +213,18 @@ def test_placeholder_images_draw_no_empty_boxes():
         placeholder_image("Breakfast in Bogotá — photo 1").read()
         == placeholder_image("Breakfast in Bogota - photo 1").read()
     )
+
+
+def test_demo_command_prints_each_login_with_its_role(settings):
+    # The admin is a superuser as well as an Administrator: it sees more than that role does, and says so.
+    settings.DEBUG = True
+    out = io.StringIO()
+
+    call_command("load_demo_data", stdout=out)
+
+    logins = [line.split() for line in out.getvalue().splitlines() if "password" in line]
+    assert logins == [
+        ["editor", "password", "safedigital-demo", "(Editors)"],
+        ["fundraiser", "password", "safedigital-demo", "(Fundraising)"],
+        ["admin", "password", "safedigital-demo", "(Administrators,", "superuser)"],
+    ]

@@ -45,4 +45,7 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get(name=role)])
-            self.stdout.write(f"  {username:<11} password {DEMO_PASSWORD}  ({role})")
+            # The admin is a superuser as well: it sees everything, more than the Administrators role does.
+            self.stdout.write(
+                f"  {username:<11} password {DEMO_PASSWORD}  ({role}{', superuser' if superuser else ''})"
+            )
