@@ -355,58 +355,56 @@ def load_programme(event, organisations):
 
 
 def load_videos(event, sessions):
-    film = Video.objects.filter(event=event, kind=Video.Kind.FILM).first() or Video(
-        event=event, kind=Video.Kind.FILM
+    _placeholder_video(
+        event,
+        Video.Kind.FILM,
+        order=1,
+        session=sessions[Session.Kind.FILM_SCREENING],
+        title="Beyond the Screen: Hidden voices of online abuse",
+        description=(
+            "The film highlights the prevalence of online sexual violence and includes the lived experiences of "
+            "four survivors from around the world. (Placeholder: the real film's address is to be entered; this "
+            "player shows no film yet.)"
+        ),
+        content_warning="Survivors describe online sexual violence and abuse they lived through as children.",
+        poster_alt="Placeholder poster with the film's title",
     )
-    film.session = sessions[Session.Kind.FILM_SCREENING]
-    film.title = "Beyond the Screen: Hidden voices of online abuse"
-    film.description = (
-        "The film highlights the prevalence of online sexual violence and includes the lived experiences of four "
-        "survivors from around the world. (Placeholder: the real film's address is to be entered; this player "
-        "shows no film yet.)"
+    _placeholder_video(
+        event,
+        Video.Kind.INTERVIEW,
+        order=2,
+        title="Key insights from interviews with experts: Shaping a Safer Digital Future for Children",
+        description=(
+            "Experts, survivors, and young activists discuss why online safety must be part of the broader effort "
+            "to end violence against children, their hopes for the Ministerial outcomes, AI’s role in tackling "
+            "online child exploitation and what world leaders can do to protect children online. (Placeholder: "
+            "the real video's address is to be entered; this player shows no video yet.)"
+        ),
+        poster_alt="Placeholder poster for the interviews",
     )
-    film.provider_url = PLACEHOLDER_VIDEO_URL
-    film.content_warning = (
-        "Survivors describe online sexual violence and abuse they lived through as children."
-    )
-    film.poster_alt = "Placeholder poster with the film's title"
-    _with_image(film, "poster", film.title, size=(1280, 720))
-    film.order = 1
-    film.save()
-
-    interviews = Video.objects.filter(event=event, kind=Video.Kind.INTERVIEW).first() or Video(
-        event=event, kind=Video.Kind.INTERVIEW
-    )
-    interviews.title = (
-        "Key insights from interviews with experts: Shaping a Safer Digital Future for Children"
-    )
-    interviews.description = (
-        "Experts, survivors, and young activists discuss why online safety must be part of the broader effort to "
-        "end violence against children, their hopes for the Ministerial outcomes, AI’s role in tackling online "
-        "child exploitation and what world leaders can do to protect children online. (Placeholder: the real "
-        "video's address is to be entered; this player shows no video yet.)"
-    )
-    interviews.provider_url = PLACEHOLDER_VIDEO_URL
-    interviews.poster_alt = "Placeholder poster for the interviews"
-    _with_image(interviews, "poster", interviews.title, size=(1280, 720))
-    interviews.order = 2
-    interviews.save()
-
     # The seed's closing words introduce "some of the videos that summarize the highlights of the event", which
     # its text does not name: one reel stands for them, and says so.
-    reel = Video.objects.filter(event=event, kind=Video.Kind.HIGHLIGHTS).first() or Video(
-        event=event, kind=Video.Kind.HIGHLIGHTS
+    _placeholder_video(
+        event,
+        Video.Kind.HIGHLIGHTS,
+        order=3,
+        title="Highlights of Safe Digital Futures for Children",
+        description=(
+            "The event's highlights on video. (Placeholder: the real video's address is to be entered; this "
+            "player shows no video yet.)"
+        ),
+        poster_alt="Placeholder poster for the highlights",
     )
-    reel.title = "Highlights of Safe Digital Futures for Children"
-    reel.description = (
-        "The event's highlights on video. (Placeholder: the real video's address is to be entered; this player "
-        "shows no video yet.)"
-    )
-    reel.provider_url = PLACEHOLDER_VIDEO_URL
-    reel.poster_alt = "Placeholder poster for the highlights"
-    _with_image(reel, "poster", reel.title, size=(1280, 720))
-    reel.order = 3
-    reel.save()
+
+
+def _placeholder_video(event, kind, **fields):
+    """The event's video of this kind, with `fields`, a playable placeholder address and a poster of its title."""
+    video = Video.objects.filter(event=event, kind=kind).first() or Video(event=event, kind=kind)
+    for name, value in fields.items():
+        setattr(video, name, value)
+    video.provider_url = PLACEHOLDER_VIDEO_URL
+    _with_image(video, "poster", video.title, size=(1280, 720))
+    video.save()
 
 
 GALLERIES = [
