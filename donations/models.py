@@ -96,12 +96,13 @@ class DonationEnquiryQuerySet(models.QuerySet):
         then found another person's enquiries, for a subject-access download or an erasure. So the database finds
         the candidates, and an address is taken only when it is the same in small letters and in capitals alike.
         """
-        wanted = {same_address_key(email) for email in emails if email and email.strip()}
-        condition = Q()
-        for email in {email.strip() for email in emails if email and email.strip()}:
-            condition |= Q(email__iexact=email)
-        if not condition:
+        addresses = {email.strip() for email in emails if email and email.strip()}
+        if not addresses:
             return self.none()
+        condition = Q()
+        for address in addresses:
+            condition |= Q(email__iexact=address)
+        wanted = {same_address_key(address) for address in addresses}
         candidates = self.filter(condition).values_list("pk", "email")
         return self.filter(pk__in=[pk for pk, email in candidates if same_address_key(email) in wanted])
 
