@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Min
@@ -30,6 +31,17 @@ def _database_ok():
     except Exception:
         logger.exception("Health check: the database did not answer")
         return False
+
+
+def _static_files_ok():
+    """
+    Whether the static files' manifest was there when this process started (production's storage names each file
+    by its content, from the manifest `collectstatic` writes). Without it every page answers 500, for want of the
+    stylesheet's name, while the database answers: a load balancer must take such a server out.
+    """
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return True
+    return bool(staticfiles_storage.hashed_files)
 
 
 def _cache_ok():
@@ -69,16 +81,19 @@ def _waiting_tasks():
 @require_GET
 def healthz(request):
     """
-    200 when the database answers, 503 when it does not. The shared cache (Redis, when configured) is checked
+    200 when the database answers, 503 when it does not, or when the static files' manifest is missing (every
+    page would answer 500; production only, whose storage needs it). The shared cache (Redis, when configured) is checked
     and reported, but a cache that does not answer only makes the status "degraded", still 200: the pages and
     the enquiry form work without it (rendered afresh, rate limits let through), and a load balancer taking
     every server out of service at once for it would turn a slowdown into an outage. It also says how long the
     queued e-mails wait, which is for monitoring and does not take the server out of service either.
     """
     checks = {"database": "ok" if _database_ok() else "failed"}
+    if not _static_files_ok():
+        checks["static files"] = "failed"
     if settings.REDIS_URL:
         checks["cache"] = "ok" if _cache_ok() else "failed"
-    serving = checks["database"] == "ok"
+    serving = checks["database"] == "ok" and "static files" not in checks
     if not serving:
         status = "failed"
     elif all(value == "ok" for value in checks.values()):

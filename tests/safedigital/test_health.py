@@ -116,3 +116,34 @@ def test_healthz_answers_within_seconds_when_the_database_host_vanishes():
 
     assert (before, after) == (200, 503)
     assert seconds < 4
+
+
+MANIFEST_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_collectstatic_has_not_run(client, settings, tmp_path):
+    """Without the static files' manifest every page answered 500, and /healthz said ok."""
+    settings.REDIS_URL = ""
+    settings.STATIC_ROOT = tmp_path  # empty: collectstatic never ran
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": MANIFEST_STORAGE}
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "failed", "checks": {"database": "ok", "static files": "failed"}}
+
+
+@pytest.mark.django_db
+def test_healthz_is_ok_when_the_static_files_manifest_is_there(client, settings, tmp_path):
+    settings.REDIS_URL = ""
+    (tmp_path / "staticfiles.json").write_text(
+        '{"version": "1.1", "hash": "0123456789ab", "paths": {"css/site.css": "css/site.0123456789ab.css"}}'
+    )
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": MANIFEST_STORAGE}
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok"}
