@@ -449,11 +449,9 @@ class DonationEnquiryAdmin(admin.ModelAdmin):
     def emails_sent(self, enquiry):
         if enquiry.notification_error:
             return format_html('<span class="enquiry-mail-problem">{}</span>', _("problem, see record"))
-        if enquiry.notified_at and enquiry.acknowledged_at:
-            return _("sent")
         if enquiry.notified_at:
-            # The person was not thanked: too many enquiries from their address in a day.
-            return _("to the team only")
+            # Not thanked: too many enquiries from the person's address in a day.
+            return _("sent") if enquiry.acknowledged_at else _("to the team only")
         return "—"
 
     # Permissions.
