@@ -79,7 +79,7 @@ class HomeView(TemplateView):
         return context
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(query=("year", "country", "page")), name="dispatch")
 class EventListView(ListView):
     """Past events, paginated and filterable by year and country; upcoming ones above them."""
 
@@ -211,7 +211,7 @@ class SpeakerDetailView(DetailView):
         return context
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(query=("event", "country", "status", "theme", "page")), name="dispatch")
 class PledgeListView(ListView):
     """Country pledges made at published events, filterable by event, country, status and theme."""
 

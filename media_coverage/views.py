@@ -14,7 +14,7 @@ from .models import MediaMention, coverage_for_event
 LANGUAGE_NAMES = dict(LANGUAGES)
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(query=("medium", "language")), name="dispatch")
 class EventCoverageView(DetailView):
     """Every mention of a published event (staff may preview drafts), filterable, with charts."""
 

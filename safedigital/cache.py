@@ -71,7 +71,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
 
 import brotli
@@ -85,7 +85,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language_from_request
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
@@ -109,6 +109,8 @@ RESUBSCRIBE_SECONDS = 5
 REDIS_TIMEOUT_SECONDS = 1
 # Without Redis: how often a process checks that the version file is still the one it mapped.
 FILE_RECHECK_SECONDS = 1
+# Longer paths (with the query a page's view reads) are rendered afresh and never stored.
+MAX_PATH_LENGTH = 300
 # Failures of the shared cache that make a page be rendered afresh instead of answered from the cache.
 CACHE_ERRORS = (RedisError, OSError)
 
@@ -390,9 +392,21 @@ def _seconds_until_time_changes_pages():
     return max(int(((publication or midnight) - now).total_seconds()) + 1, 1)
 
 
-def page_key(request):
+def page_path(request, query):
+    """
+    The page's path with the query parameters its view reads (`query`, in that order) and no others: what the
+    page cache stores it under, and the address the page gives of itself (safedigital.context_processors).
+    A tag added by whoever linked to the page (fbclid, gclid, utm_source, a mailing's per-reader mc_eid) changes
+    nothing on it: with it in the key, every visitor from a social network or a newsletter, each with a tag of
+    their own, had the page rendered afresh and stored once more.
+    """
+    values = [(name, value) for name in query for value in request.GET.getlist(name)]
+    return f"{request.path}?{urlencode(values)}" if values else request.path
+
+
+def page_key(request, path):
     """One key per language and absolute address (pages carry their own address in OpenGraph tags)."""
-    address = request.build_absolute_uri()
+    address = request.build_absolute_uri(path)
     language = get_language_from_request(request)
     return f"page-cache:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
 
@@ -406,24 +420,38 @@ def _may_use_cache(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in {"GET", "HEAD"}
-        and len(request.get_full_path()) <= 300
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
 
 
-def _is_public_page(path):
+def public_page_query(view):
     """
-    Whether `path` is served by a view wrapped in `cache_public_page`: only those are looked for in the cache,
-    so other requests (the form, the admin, the health check) do not pay a lookup. Resolving a path costs a
-    few microseconds.
+    The query parameters a view wrapped in `cache_public_page` reads (see there); None for any other view, whose
+    pages are never stored.
+    """
+    view_class = getattr(view, "view_class", None)
+    view = view_class.dispatch if view_class else view
+    return view.page_query if getattr(view, "stores_public_page", False) else None
+
+
+def _stored_page_path(request, query):
+    """The path `request`'s page is stored under (page_path), or None when it is too long to be worth storing."""
+    path = page_path(request, query)
+    return path if len(path) <= MAX_PATH_LENGTH else None
+
+
+def _public_page_query(path):
+    """
+    `public_page_query` of the view serving `path`: only public pages are looked for in the cache, so other
+    requests (the form, the admin, the health check) do not pay a lookup. Resolving a path costs a few
+    microseconds.
     """
     try:
         match = resolve(path)
     except Resolver404:
-        return False
-    view_class = getattr(match.func, "view_class", None)
-    return getattr(view_class.dispatch if view_class else match.func, "stores_public_page", False)
+        return None
+    return public_page_query(match.func)
 
 
 def _is_current(stored, version):
@@ -474,12 +502,12 @@ def accepted_encoding(request, available):
     return next((coding for coding in ("br", "gzip") if coding in available and coding in accepted), "")
 
 
-def cached_page(request):
+def cached_page(request, path):
     """The stored page for this request, when there is one of the current content version; else None."""
     version = content_version()
     if version is None:
         return None
-    key = page_key(request)
+    key = page_key(request, path)
     pages = _process.pages
     stored = pages.get(key, version)
     if stored is None:
@@ -509,26 +537,35 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _may_use_cache(request) and _is_public_page(request.path_info):
-            response = cached_page(request)
+        if _may_use_cache(request) and (query := _public_page_query(request.path_info)) is not None:
+            path = _stored_page_path(request, query)
+            response = cached_page(request, path) if path else None
             if response is not None:
                 return response
             request.page_cache_missed = True  # the view need not look again
         return self.get_response(request)
 
 
-def cache_public_page(view):
-    """Decorator for a public view: store its 200 responses for anonymous visitors, as described above."""
+def cache_public_page(view=None, *, query=()):
+    """
+    Decorator for a public view: store its 200 responses for anonymous visitors, as described above. `query`
+    names the query parameters the view reads (its filters, its page number): its pages are stored per their
+    values, and any other parameter is left out of the key and of the page's own address (see page_path).
+    Every parameter the view reads must be named, or one page would be served for all its values.
+    """
+    if view is None:
+        return partial(cache_public_page, query=query)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.user.is_authenticated or not _may_use_cache(request):
+        path = _stored_page_path(request, query)
+        if request.user.is_authenticated or not _may_use_cache(request) or path is None:
             response = view(request, *args, **kwargs)
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True, no_store=True)
             return response
         if not getattr(request, "page_cache_missed", False):
-            response = cached_page(request)
+            response = cached_page(request, path)
             if response is not None:
                 return response
         version = content_version()
@@ -555,8 +592,9 @@ def cache_public_page(view):
         if version is not None:  # else the version is unknown (see content_version): nothing is stored
             timeout = min(settings.PAGE_CACHE_SECONDS, until_change)
             stored["expires"] = now + timeout
-            _store(page_key(request), stored, timeout)
+            _store(page_key(request, path), stored, timeout)
         return _stored_response(stored, request)
 
     wrapper.stores_public_page = True
+    wrapper.page_query = tuple(query)
     return wrapper

@@ -301,6 +301,58 @@ def test_pages_are_stored_per_host_name(client, settings):
     assert "a.example" not in page_b
 
 
+def test_a_tag_added_by_whoever_linked_to_a_page_is_served_the_stored_page(client):
+    event = EventFactory(title="Tagged summit")
+    # Each visitor from a social network or a mailing has a tag of their own; one as long as some are.
+    first = client.get(event.get_absolute_url() + "?fbclid=IwAR0" + "a" * 400)
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(event.get_absolute_url() + "?utm_source=newsletter&mc_eid=4d1f0e")
+        plain = client.get(event.get_absolute_url())
+
+    assert len(queries) == 0
+    assert second.content == plain.content == first.content
+    page = first.content.decode()
+    assert "Tagged summit" in page
+    assert f'<meta property="og:url" content="http://testserver{event.get_absolute_url()}">' in page
+    assert "fbclid" not in page
+
+
+@pytest.mark.parametrize(
+    ("page", "names"),
+    [
+        ("events:event-list", ["year", "country", "page"]),
+        ("events:pledge-list", ["event", "country", "status", "theme", "page"]),
+        ("event coverage", ["medium", "language"]),
+    ],
+)
+def test_each_filter_a_page_reads_has_its_pages_stored_apart(client, page, names):
+    event, other = EventFactory(country="CO"), EventFactory()
+    address = event.get_absolute_url() + "coverage/" if page == "event coverage" else reverse(page)
+    # Values that do not filter anything still answer 200; an event's must name one, or the list answers 404.
+    values = {"event": (event.slug, other.slug)}
+    for name in names:
+        first, second = values.get(name, ("1", "2"))
+        assert client.get(f"{address}?{name}={first}").status_code == 200
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(f"{address}?{name}={first}&utm_campaign=launch")
+        assert len(queries) == 0, f"?{name}={first} with a tag was rendered again"
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(f"{address}?{name}={second}")
+        assert len(queries) > 0, f"?{name}={second} was served the page of ?{name}={first}"
+
+
+def test_a_filtered_page_gives_its_own_address_without_tags(client):
+    EventFactory(country="CO", start_date=datetime.date(2024, 11, 6), end_date=datetime.date(2024, 11, 6))
+
+    page = client.get(reverse("events:event-list") + "?gclid=xyz&country=CO&year=2024").content.decode()
+
+    assert '<meta property="og:url" content="http://testserver/events/?year=2024&amp;country=CO">' in page
+    assert "gclid" not in page
+
+
 def test_a_page_stored_before_a_change_is_rendered_anew(client):
     event = EventFactory()
     client.get(event.get_absolute_url())
