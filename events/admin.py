@@ -171,10 +171,13 @@ def publish(modeladmin, request, queryset):
 @admin.action(description=_("Unpublish the selected events (back to draft)"), permissions=["change"])
 def unpublish(modeladmin, request, queryset):
     count = 0
-    for event in queryset:
-        event.status = Event.Status.DRAFT
-        event.save()
-        count += 1
+    # In one transaction, as publish's: a change the page cache cannot be told of (ChangeNotAnnounced) undoes
+    # them all, rather than keeping the events saved before it as drafts while their public pages stay cached.
+    with transaction.atomic():
+        for event in queryset:
+            event.status = Event.Status.DRAFT
+            event.save()
+            count += 1
     modeladmin.message_user(
         request,
         ngettext("%d event is a draft again.", "%d events are drafts again.", count) % count,

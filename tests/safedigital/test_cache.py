@@ -554,3 +554,28 @@ def test_a_change_the_page_cache_cannot_be_told_of_is_not_kept_and_the_editor_is
 
     assert response.status_code == 302
     assert Theme.objects.get().name == "Safety by design"
+
+
+def test_unpublishing_events_the_page_cache_cannot_be_told_of_leaves_them_as_their_pages_show(admin_client):
+    """The action saves one event after another: a change kept while the editor is told otherwise would stay on
+    the public pages once the cache answers again (a draft's page shown to everyone)."""
+    first, second = EventFactory(title="First summit"), EventFactory(title="Second summit")
+    changelist = reverse("admin:events_event_changelist")
+    action = {"action": "unpublish", "_selected_action": [first.pk, second.pk]}
+    visitor = Client()
+    assert "First summit" in visitor.get(first.get_absolute_url()).content.decode()
+    broken = mock.Mock(**{"bump.side_effect": redis.ConnectionError("Connection refused")})
+
+    with mock.patch.object(page_cache, "_versions", return_value=broken):
+        response = admin_client.post(changelist, action)
+
+    assert response.status_code == 503
+    assert "Nothing you sent was kept, so please try again in a minute." in response.content.decode()
+    assert set(Event.objects.values_list("status", flat=True)) == {Event.Status.PUBLISHED}
+    page = visitor.get(first.get_absolute_url())
+    assert page.status_code == 200
+    assert "First summit" in page.content.decode()
+
+    assert admin_client.post(changelist, action).status_code == 302
+    assert visitor.get(first.get_absolute_url()).status_code == 404
+    assert visitor.get(second.get_absolute_url()).status_code == 404
