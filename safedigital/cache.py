@@ -8,8 +8,9 @@ address, to look for pages of cached views alone). Anyone carrying a session coo
 message goes through the whole stack and gets a fresh page; staff, draft previews, pages with messages or a
 CSRF token, non-GET requests and errors are never stored.
 
-Any save or delete of a record in a content app bumps one version number, and bumps it again when the
-transaction commits: a page rendered in between, from the rows as they were, must not be kept. A stored page
+Any save or delete of a record in a content app bumps one version number, before and after the row is
+written, and bumps it again when the transaction commits: a page rendered in between, from the rows as they
+were, must not be kept. A stored page
 remembers the version it was rendered at and is not served once the version has moved on, so an editor never
 sees a stale page after saving, whichever page shows the record. A page is also kept no longer than the next
 scheduled publish time (so scheduled publishing needs no cron) or the next midnight, when events that ended
@@ -39,8 +40,8 @@ view:
     process reads the key at every lookup (a round trip) and tries to subscribe again every
     `RESUBSCRIBE_SECONDS`. When Redis does not answer, pages are rendered afresh and not stored: an outage
     slows pages down but never turns them into errors. A bump that Redis does not take raises
-    (`ChangeNotAnnounced`), which undoes the edit and gives its editor the 503 page: an edit never leaves
-    stale pages behind.
+    (`ChangeNotAnnounced`), which undoes the edit (or, outside a transaction, stops it before it is written)
+    and gives its editor the 503 page: an edit never leaves stale pages behind.
   - Without Redis (`VersionFile`): the local-memory cache belongs to one process, and gunicorn runs several,
     so the version lives in a small file shared by the processes of the machine (`PAGE_CACHE_VERSION_FILE`,
     created on first use): an 8-byte counter mapped into each process's memory. Reading it is a load from
@@ -80,7 +81,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -368,7 +369,10 @@ def _on_content_signal(sender, **kwargs):
 
 
 def connect_signals():
-    for signal in (post_save, post_delete, m2m_changed):
+    # Before the write too (m2m_changed is sent before and after already): a change saved outside a transaction
+    # (simple_history's revert, an admin action) cannot be undone once written, so when the cache does not
+    # answer it must be refused before it is.
+    for signal in (pre_save, post_save, pre_delete, post_delete, m2m_changed):
         signal.connect(_on_content_signal, dispatch_uid=f"safedigital.page_cache.{signal}")
 
 

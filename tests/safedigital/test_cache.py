@@ -30,7 +30,7 @@ from events.models import Event, Theme
 from events.views import HomeView
 from safedigital import cache as page_cache
 from safedigital.cache import VERSION_KEY, RedisVersion, cache_public_page, content_changed, reset_local_state
-from tests.factories import EventFactory, ParticipationFactory, SessionFactory, SpeakerFactory
+from tests.factories import EventFactory, ParticipationFactory, SessionFactory, SpeakerFactory, ThemeFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -579,3 +579,32 @@ def test_unpublishing_events_the_page_cache_cannot_be_told_of_leaves_them_as_the
     assert admin_client.post(changelist, action).status_code == 302
     assert visitor.get(first.get_absolute_url()).status_code == 404
     assert visitor.get(second.get_absolute_url()).status_code == 404
+
+
+def test_reverting_to_an_earlier_version_the_page_cache_cannot_be_told_of_is_not_kept(admin_client):
+    """simple_history's revert saves outside a transaction: the change must be refused before it is written."""
+    theme = ThemeFactory(name="Old pillar", slug="pillar")
+    event = EventFactory()
+    event.pillars.add(theme)
+    theme.name = "New pillar"
+    theme.save()
+    earlier = theme.history.earliest("history_date")
+    revert = reverse("admin:events_theme_simple_history", args=[theme.pk, earlier.history_id])
+    form = {"name": "Old pillar", "slug": "pillar", "description": "", "order": 0}
+    visitor = Client()
+    assert "New pillar" in visitor.get(event.get_absolute_url()).content.decode()
+    broken = mock.Mock(**{"bump.side_effect": redis.ConnectionError("Connection refused")})
+
+    with mock.patch.object(page_cache, "_versions", return_value=broken):
+        response = admin_client.post(revert, form)
+
+    assert response.status_code == 503
+    assert "Nothing you sent was kept, so please try again in a minute." in response.content.decode()
+    theme.refresh_from_db()
+    assert theme.name == "New pillar"
+    assert "New pillar" in visitor.get(event.get_absolute_url()).content.decode()
+
+    assert admin_client.post(revert, form).status_code == 302
+    content = visitor.get(event.get_absolute_url()).content.decode()
+    assert "Old pillar" in content
+    assert "New pillar" not in content
