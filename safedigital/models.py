@@ -118,6 +118,7 @@ class RenditionsMixin(models.Model):
         not the rest of the record, which an editor may be changing meanwhile; and only while the image is still
         that file: made for a file replaced meanwhile, they are deleted instead. Then the old ones are deleted.
         """
+        from .cache import content_changed
         from .uploads import delete_renditions, make_renditions
 
         changed = False
@@ -127,6 +128,9 @@ class RenditionsMixin(models.Model):
             source = image.name if image else ""
             if current.get("source", "") == source:
                 continue
+            # Told before they are made and stored too, as a save is (safedigital.cache.connect_signals): in the task
+            # worker no transaction undoes them, and stored untold they stayed off the cached pages.
+            content_changed()
             renditions = make_renditions(image) | {"source": source} if image else {}
             # Only while the stored renditions are still those this record was loaded with: another save (the
             # editor's, or the worker's) may have made them for this very file meanwhile.
@@ -148,8 +152,6 @@ class RenditionsMixin(models.Model):
             setattr(self, renditions_field, renditions)
             changed = True
         if changed:
-            from .cache import content_changed
-
             content_changed()
 
 

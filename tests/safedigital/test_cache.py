@@ -27,10 +27,26 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from events.models import Event, Theme
+from events.tasks import make_photo_renditions
 from events.views import HomeView
 from safedigital import cache as page_cache
-from safedigital.cache import VERSION_KEY, RedisVersion, cache_public_page, content_changed, reset_local_state
-from tests.factories import EventFactory, ParticipationFactory, SessionFactory, SpeakerFactory, ThemeFactory
+from safedigital.cache import (
+    VERSION_KEY,
+    ChangeNotAnnounced,
+    RedisVersion,
+    cache_public_page,
+    content_changed,
+    reset_local_state,
+)
+from tests.factories import (
+    EventFactory,
+    GalleryFactory,
+    ParticipationFactory,
+    PhotoFactory,
+    SessionFactory,
+    SpeakerFactory,
+    ThemeFactory,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -608,3 +624,20 @@ def test_reverting_to_an_earlier_version_the_page_cache_cannot_be_told_of_is_not
     content = visitor.get(event.get_absolute_url()).content.decode()
     assert "Old pillar" in content
     assert "New pillar" not in content
+
+
+def test_renditions_the_page_cache_cannot_be_told_of_are_not_kept(client):
+    """The task worker stores a photo's renditions outside a transaction: once stored, the photo is shown."""
+    event = EventFactory()
+    photo = PhotoFactory.build(gallery=GalleryFactory(event=event), alt_text="Guests arriving")
+    photo.save(renditions=False)
+    assert "Guests arriving" not in client.get(event.get_absolute_url()).content.decode()
+    broken = mock.Mock(**{"bump.side_effect": redis.ConnectionError("Connection refused")})
+
+    with mock.patch.object(page_cache, "_versions", return_value=broken), pytest.raises(ChangeNotAnnounced):
+        make_photo_renditions.call(photo.pk)
+
+    photo.refresh_from_db()
+    assert photo.renditions == {}
+    make_photo_renditions.call(photo.pk)
+    assert "Guests arriving" in client.get(event.get_absolute_url()).content.decode()
