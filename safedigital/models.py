@@ -1,8 +1,8 @@
-from functools import cache
+from functools import cache, partial
 
 from django.conf import global_settings
 from django.core.exceptions import ValidationError
-from django.db import models, router
+from django.db import models, router, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -116,7 +116,8 @@ class RenditionsMixin(models.Model):
         """
         Makes renditions of each image whose stored ones are of another file (or missing) and stores them alone,
         not the rest of the record, which an editor may be changing meanwhile; and only while the image is still
-        that file: made for a file replaced meanwhile, they are deleted instead. Then the old ones are deleted.
+        that file: made for a file replaced meanwhile, they are deleted instead. The old ones are deleted once
+        the new ones are committed.
         """
         from .cache import content_changed
         from .uploads import delete_renditions, make_renditions
@@ -148,7 +149,8 @@ class RenditionsMixin(models.Model):
             if not stored:
                 delete_renditions(renditions)
                 continue
-            delete_renditions(current)
+            # Once the new ones are committed: until then pages show the old ones, and a rollback keeps them.
+            transaction.on_commit(partial(delete_renditions, current))
             setattr(self, renditions_field, renditions)
             changed = True
         if changed:

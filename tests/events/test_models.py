@@ -233,7 +233,7 @@ def test_a_speaker_shown_by_full_name_needs_no_consent_date():
     SpeakerFactory.build(full_name="Open Person").full_clean()
 
 
-def test_an_anonymous_speaker_keeps_no_photo_on_the_server():
+def test_an_anonymous_speaker_keeps_no_photo_on_the_server(django_capture_on_commit_callbacks):
     from django.core.files.storage import default_storage
 
     speaker = SpeakerFactory(photo=image_file("portrait.jpg", size=(800, 600)), photo_alt="Portrait")
@@ -242,7 +242,8 @@ def test_an_anonymous_speaker_keeps_no_photo_on_the_server():
 
     speaker.identity = Speaker.Identity.ANONYMOUS
     speaker.anonymous_descriptor = "Survivor, Kenya"
-    speaker.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the renditions go once the change is committed
+        speaker.save()
 
     speaker.refresh_from_db()
     assert not speaker.photo

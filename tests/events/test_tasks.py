@@ -4,6 +4,7 @@ so the editor waits only while each is checked; the highlights page leaves a pho
 """
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -203,3 +204,35 @@ def test_an_editors_save_of_a_photo_loaded_before_the_worker_stored_its_renditio
     saved = Photo.objects.get(pk=photo.pk)
     assert (saved.alt_text, saved.renditions) == ("Guests toasting", stored)
     assert sorted((tmp_path / "media" / "renditions").iterdir()) == files
+
+
+def photo_rendition_names(photo):
+    return {name for kind in ("webp", "jpeg") for _width, name in photo.renditions.get(kind, [])}
+
+
+def test_an_image_replaced_in_a_change_that_is_rolled_back_keeps_its_renditions(tmp_path):
+    photo = PhotoFactory(gallery=GalleryFactory())
+    shown = named_renditions()
+    assert photo_rendition_names(photo) and shown <= rendition_files(tmp_path)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        photo.image = image_file("replacement.jpg")
+        photo.save()  # the new renditions are made and stored, in the transaction
+        raise RuntimeError("the rest of the editor's change failed")
+
+    # The page's images are all still there. (The files made for the replacement are left behind.)
+    assert named_renditions() == shown
+    assert shown <= rendition_files(tmp_path)
+
+
+def test_an_image_replaced_keeps_no_files_of_its_old_renditions(tmp_path):
+    photo = PhotoFactory(gallery=GalleryFactory())
+    old = photo_rendition_names(photo)
+
+    with transaction.atomic():
+        photo.image = image_file("replacement.jpg")
+        photo.save()
+        assert old <= rendition_files(tmp_path)  # pages rendered before the commit show the old ones
+
+    assert rendition_files(tmp_path) == named_renditions()
+    assert not old & rendition_files(tmp_path)
