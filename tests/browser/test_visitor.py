@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import open_photo_viewer
+
 pytestmark = pytest.mark.browser
 
 # What the seed page gives the demo event: "over 10 countries" (counted from its speakers' countries) and
@@ -182,6 +184,44 @@ def test_the_photo_viewer_s_buttons_stay_in_view_on_a_short_screen(new_context, 
     expect(viewer.get_by_role("button", name="Close")).to_be_focused()
 
     assert viewer.evaluate(VIEWER_BUTTONS_IN_VIEW) == [["Previous", True], ["Close", True], ["Next", True]]
+
+
+# Each of the viewer's buttons, and how much of it (width × height in px) its fixed "Leave this site" covers.
+VIEWER_BUTTONS_UNDER_THE_EXIT = """dialog => {
+    const exit = dialog.querySelector("[data-quick-exit]").getBoundingClientRect();
+    return Array.from(dialog.querySelectorAll("button")).map(button => {
+        const own = button.getBoundingClientRect();
+        const width = Math.min(own.right, exit.right) - Math.max(own.left, exit.left);
+        const height = Math.min(own.bottom, exit.bottom) - Math.max(own.top, exit.top);
+        return [button.textContent.trim(), width > 0 && height > 0 ? [Math.round(width), Math.round(height)] : null];
+    });
+}"""
+
+
+@pytest.mark.parametrize(
+    ("viewport", "locale"),
+    [({"width": 320, "height": 256}, "en-GB"), ({"width": 568, "height": 320}, "es-ES")],
+    ids=["1280px-at-400%", "phone-sideways-es"],
+)
+def test_the_photo_viewer_s_buttons_are_never_under_its_leave_this_site(
+    new_context, site, demo_event, viewport, locale
+):
+    """
+    WCAG 2.5.8 and 2.4.11: the dialog reached the window's bottom, where its own "Leave this site" is fixed. In a
+    1280 px window zoomed to 400 % (320 × 256) it covered 63 × 32 px of "Next", leaving a strip 6 px high, and
+    half of "Close"; on a small phone held sideways in Spanish, the right third of "Siguiente". A tap meant for
+    the next photo left the site, and Tab's focus on Next was all but hidden.
+    """
+    page = new_context(viewport=viewport, locale=locale, reduced_motion="reduce").new_page()
+    viewer = open_photo_viewer(page, site, demo_event)
+    assert viewer.locator("img").evaluate("image => image.decode().then(() => image.naturalWidth)") > 0
+
+    covered = viewer.evaluate(VIEWER_BUTTONS_UNDER_THE_EXIT)
+
+    assert [name for name, _area in covered] == (
+        ["Previous", "Close", "Next"] if locale == "en-GB" else ["Anterior", "Cerrar", "Siguiente"]
+    )
+    assert [(name, area) for name, area in covered if area] == []
 
 
 def test_a_counted_up_figure_ends_as_the_page_wrote_it(new_context, site, demo_event):
