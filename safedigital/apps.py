@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.backends.signals import connection_created
 from django.db.models import CharField, TextField
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 
 
 class SafeDigitalConfig(AppConfig):
@@ -15,9 +15,11 @@ class SafeDigitalConfig(AppConfig):
     def ready(self):
         from . import checks, lookups  # noqa: F401 (checks registers the deploy checks)
         from .cache import connect_signals
+        from .models import delete_renditions_of_deleted_record
         from .roles import sync_roles_after_migrate
 
         connect_signals()
+        post_delete.connect(delete_renditions_of_deleted_record, dispatch_uid="safedigital.delete_renditions")
 
         # iexact ignores every alphabet's capitals on SQLite too (safedigital/lookups.py).
         CharField.register_lookup(lookups.UnicodeIExact)

@@ -157,6 +157,20 @@ class RenditionsMixin(models.Model):
             content_changed()
 
 
+def delete_renditions_of_deleted_record(sender, instance, **kwargs):
+    """
+    post_delete: the renditions of a record deleted (a photo, or an event with its galleries) go with it. The pages
+    gave out their addresses, which anyone may have kept: left on the server, a photo whose consent was withdrawn
+    was still served there. The uploaded image stays, as a replaced one does, for the history's sake: its random
+    name was never on a page.
+    """
+    if isinstance(instance, RenditionsMixin):
+        from .uploads import delete_renditions
+
+        for renditions_field in instance.rendition_fields.values():
+            delete_renditions(getattr(instance, renditions_field))
+
+
 class WorkerHeartbeat(models.Model):
     """
     When a task worker (`manage.py db_worker`) was last heard from: it records so when it starts and every

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -350,6 +351,45 @@ def gallery_change_data(photo, **row):
         "photos-TOTAL_FORMS": "1",
         "photos-INITIAL_FORMS": "1",
     } | {f"photos-0-{name}": value for name, value in fields.items()}
+
+
+def rendition_files(renditions):
+    return [name for kind in ("webp", "jpeg") for _width, name in renditions[kind]]
+
+
+def test_a_photo_deleted_from_its_gallery_is_no_longer_served(admin_client):
+    """
+    The highlights page gave out the photo's renditions' addresses, which anyone may have kept: a photo deleted
+    (a parent withdrew their consent) left its renditions on the server, served at those addresses.
+    """
+    photo = PhotoFactory(image=image_file("child.jpg", size=(800, 600)))
+    renditions = rendition_files(photo.renditions)
+    assert all(default_storage.exists(name) for name in renditions)
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_change", args=[photo.gallery_id]),
+        gallery_change_data(photo, DELETE="on"),
+    )
+
+    assert response.status_code == 302
+    assert not Photo.objects.exists()
+    assert [name for name in renditions if default_storage.exists(name)] == []
+
+
+def test_the_photos_of_a_deleted_event_are_no_longer_served(admin_client):
+    """Deleting an event deletes its galleries and their photos: their renditions go with them, the event's too."""
+    photo = PhotoFactory(image=image_file("child.jpg", size=(800, 600)))
+    event = photo.gallery.event
+    event.hero_image = image_file("hero.jpg", size=(800, 600))
+    event.hero_image_alt = "Children at the event"
+    event.save()
+    renditions = rendition_files(photo.renditions) + rendition_files(event.hero_renditions)
+
+    response = admin_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Event.objects.exists()
+    assert [name for name in renditions if default_storage.exists(name)] == []
 
 
 def test_gallery_takes_several_photos_at_once(admin_client):
