@@ -537,10 +537,12 @@ if not DEBUG:
 
 # Server errors (a 500) are e-mailed to ADMIN_EMAILS, as with Django's own logging: django.request does not
 # propagate to Django's "django" logger, which holds that handler, so it is named here. The reports show no field
-# of the form that failed (safedigital.error_reports): an enquiry's would name the donor. The 503s of an outage
-# are left out (one e-mail per request); ServiceUnavailableMiddleware logs each with its cause. A request for
+# of the form that failed, nor the values of the query string (safedigital.error_reports): an enquiry's, or a
+# search of the enquiries, would name the donor. The 503s of an outage are left out (one e-mail per request);
+# ServiceUnavailableMiddleware logs each with its cause. A request for
 # a host not in ALLOWED_HOSTS (scanners send them to any public address) is one WARNING line, not e-mailed:
 # the 400 it gets is no error of the site.
+DEFAULT_EXCEPTION_REPORTER = "safedigital.error_reports.QueryHidingReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "safedigital.error_reports.NoFormDataFilter"
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
