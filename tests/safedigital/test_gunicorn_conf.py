@@ -3,10 +3,13 @@ gunicorn, started as `make serve` starts it (python -m safedigital.serve), reads
 (gunicorn.conf.py), and says which one is wrong.
 """
 
+import http.client
 import multiprocessing
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,50 @@ def test_settings_left_empty_take_their_defaults():
     printed = dict(line.replace(" ", "").partition("=")[::2] for line in result.stdout.splitlines())
     assert printed["workers"] == str(multiprocessing.cpu_count() * 2 + 1)
     assert (printed["threads"], printed["timeout"], printed["max_requests"]) == ("1", "30", "0")
+
+
+def test_the_access_log_keeps_no_query_string_nor_the_page_before():
+    """
+    The access log (on unless GUNICORN_ACCESS_LOG is emptied) wrote each request line whole, and the page before
+    it (the Referer): a fundraiser's search of the enquiries for a donor's address or name stayed in the server's
+    logs, where no erasure reaches. Each request is logged by its path.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "safedigital.serve", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**environment, "WEB_CONCURRENCY": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request(
+                    "GET",
+                    "/admin/donations/donationenquiry/?q=ana%40fundacion.example",
+                    headers={
+                        "Referer": f"http://127.0.0.1:{port}/admin/donations/donationenquiry/?q=Ana+G%C3%B3mez"
+                    },
+                )
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        assert connection.getresponse().status == 302  # to the login page
+        connection.close()
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+
+    [line] = [line for line in output.splitlines() if "donationenquiry" in line]
+    assert '"GET /admin/donations/donationenquiry/ HTTP/1.1" 302 ' in line
+    assert [word for word in ("ana%40fundacion", "Ana+G", "?q=") if word in line] == []
