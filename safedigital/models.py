@@ -168,7 +168,8 @@ def delete_renditions_of_deleted_record(sender, instance, **kwargs):
         from .uploads import delete_renditions
 
         for renditions_field in instance.rendition_fields.values():
-            delete_renditions(getattr(instance, renditions_field))
+            # Once the deletion is committed: a rollback keeps the record, and its page its images.
+            transaction.on_commit(partial(delete_renditions, getattr(instance, renditions_field)))
 
 
 class WorkerHeartbeat(models.Model):

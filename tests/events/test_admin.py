@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -357,7 +357,9 @@ def rendition_files(renditions):
     return [name for kind in ("webp", "jpeg") for _width, name in renditions[kind]]
 
 
-def test_a_photo_deleted_from_its_gallery_is_no_longer_served(admin_client):
+def test_a_photo_deleted_from_its_gallery_is_no_longer_served(
+    admin_client, django_capture_on_commit_callbacks
+):
     """
     The highlights page gave out the photo's renditions' addresses, which anyone may have kept: a photo deleted
     (a parent withdrew their consent) left its renditions on the server, served at those addresses.
@@ -366,17 +368,30 @@ def test_a_photo_deleted_from_its_gallery_is_no_longer_served(admin_client):
     renditions = rendition_files(photo.renditions)
     assert all(default_storage.exists(name) for name in renditions)
 
-    response = admin_client.post(
-        reverse("admin:events_gallery_change", args=[photo.gallery_id]),
-        gallery_change_data(photo, DELETE="on"),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:events_gallery_change", args=[photo.gallery_id]),
+            gallery_change_data(photo, DELETE="on"),
+        )
 
     assert response.status_code == 302
     assert not Photo.objects.exists()
     assert [name for name in renditions if default_storage.exists(name)] == []
 
 
-def test_the_photos_of_a_deleted_event_are_no_longer_served(admin_client):
+def test_a_photo_whose_deletion_is_rolled_back_keeps_its_renditions():
+    photo = PhotoFactory(image=image_file("child.jpg", size=(800, 600)))
+    renditions = rendition_files(photo.renditions)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        photo.delete()
+        raise RuntimeError("the rest of the change failed")
+
+    assert Photo.objects.exists()
+    assert all(default_storage.exists(name) for name in renditions)
+
+
+def test_the_photos_of_a_deleted_event_are_no_longer_served(admin_client, django_capture_on_commit_callbacks):
     """Deleting an event deletes its galleries and their photos: their renditions go with them, the event's too."""
     photo = PhotoFactory(image=image_file("child.jpg", size=(800, 600)))
     event = photo.gallery.event
@@ -385,7 +400,8 @@ def test_the_photos_of_a_deleted_event_are_no_longer_served(admin_client):
     event.save()
     renditions = rendition_files(photo.renditions) + rendition_files(event.hero_renditions)
 
-    response = admin_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
 
     assert response.status_code == 302
     assert not Event.objects.exists()
