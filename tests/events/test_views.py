@@ -365,6 +365,17 @@ def test_pledges_page_filters_by_country_status_and_theme(client):
     assert '<p role="status">2 pledges</p>' in content
 
 
+@pytest.mark.parametrize("slug", ["no-such-event", "%00", "a%00b", "%FF"])
+def test_pledges_of_an_event_that_is_not_one_answer_404(client, slug):
+    # A NUL in the slug, which PostgreSQL refuses in a query, made it a server error.
+    CountryPledgeFactory(event=EventFactory(slug="bogota-2024"))
+
+    response = client.get(reverse("events:pledge-list") + f"?event={slug}")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
 def test_pledges_page_says_when_none_is_published_yet(client):
     CountryPledgeFactory(event=EventFactory(draft=True), country="SE")
 
