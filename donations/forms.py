@@ -1,8 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils.encoding import punycode
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -147,6 +149,19 @@ class EnquiryForm(forms.ModelForm):
             Submit("send", _("Send"), css_class="btn-lg"),
         )
         return helper
+
+    def clean_email(self):
+        """
+        An address Django's mail can write: its domain in IDNA form, as it is sent. Django's validation takes any
+        letters in a domain, so an address with a mark pasted with it (a left-to-right mark after it) or with a
+        label too long once encoded was stored, and neither the team's notice nor the thank-you could be sent.
+        """
+        email = self.cleaned_data["email"]
+        try:
+            punycode(email.rpartition("@")[2])
+        except UnicodeError:
+            raise ValidationError(self.fields["email"].error_messages["invalid"], code="invalid") from None
+        return email
 
     def validate_constraints(self):
         """

@@ -277,6 +277,11 @@ def test_event_page_the_visitor_came_from_is_recorded(client, enquiry_data):
         ),
         ("email", "", "Enter your e-mail address, so that we can reply."),
         ("email", "ana-at-example", "Enter an e-mail address like name@example.org."),
+        # Addresses no e-mail can be sent to (their domain has no IDNA form): a mark pasted with the address,
+        # a label too long once encoded. Taken, they left the team's notice and the thank-you unsent.
+        ("email", "ana@fundacion.org\u200e", "Enter an e-mail address like name@example.org."),
+        ("email", "ana@\u202efundacion.org", "Enter an e-mail address like name@example.org."),
+        ("email", f"ana@{'ñ' * 60}.example", "Enter an e-mail address like name@example.org."),
         ("organisation", "x" * 201, "Ensure this value has at most 200 characters (it has 201)."),
         ("organisation", "Acme\nLtd", "Please keep this to one line, without special characters."),
         ("country", "XX", "Select a valid choice. XX is not one of the available choices."),
