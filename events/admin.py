@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone, translation
@@ -196,8 +197,18 @@ class InTheEventsTimeZone:
         """The zone of the form's times; `version_id`: the form is of that earlier version (to revert to)."""
         raise NotImplementedError
 
+    def form_time_zone(self, request, object_id, version_id=None):
+        """
+        The zone of the form's times, or the site's when the address names no record (an id that is not a number:
+        Django's admin answers that with its "doesn't exist" message, and looking the zone up was a server error).
+        """
+        try:
+            return self.event_time_zone(request, object_id, version_id) or settings.TIME_ZONE
+        except (ValueError, ValidationError):
+            return settings.TIME_ZONE
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with timezone.override(self.event_time_zone(request, object_id) or settings.TIME_ZONE):
+        with timezone.override(self.form_time_zone(request, object_id)):
             response = super().changeform_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
                 response.render()  # in the zone: a template response is otherwise drawn after it is left
@@ -205,7 +216,7 @@ class InTheEventsTimeZone:
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """An earlier version's form (simple_history's, to revert to): its times too are the event's."""
-        with timezone.override(self.event_time_zone(request, object_id, version_id) or settings.TIME_ZONE):
+        with timezone.override(self.form_time_zone(request, object_id, version_id)):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 

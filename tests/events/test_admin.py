@@ -528,6 +528,17 @@ def test_view_on_site_links_to_the_public_page(admin_client):
     assert event.get_absolute_url() == "/events/bogota-2024/"
 
 
+@pytest.mark.parametrize("model", ["event", "session"])
+def test_a_change_form_address_whose_id_is_not_a_number_says_there_is_no_such_record(admin_client, model):
+    # The form's time zone was looked up by that id first: a server error.
+    response = admin_client.get(f"/admin/events/{model}/abc/change/", follow=True)
+
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    assert [str(message) for message in response.context["messages"]] == [
+        f"{model} with ID “abc” doesn’t exist. Perhaps it was deleted?"
+    ]
+
+
 def test_history_shows_who_changed_what(admin_client, boss):
     event = EventFactory(title="Original", draft=True)
 
