@@ -11,11 +11,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
-from simple_history.admin import SimpleHistoryAdmin
 
 from media_coverage.admin import MediaMentionInline, event_coverage_links
 from safedigital.admin import (
     ChoicesInUseFilter,
+    HistoryAdmin,
     RowsToldBesideForm,
     RowsToldBesideFormSet,
     SelectsWrittenInPython,
@@ -229,7 +229,7 @@ def local_time(moment, event):
 
 
 @admin.register(Event)
-class EventAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
+class EventAdmin(InTheEventsTimeZone, HistoryAdmin):
     list_display = [
         "thumb",
         "title",
@@ -358,7 +358,7 @@ class ParticipationInline(SelectsWrittenInPython, TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(InTheEventsTimeZone, SimpleHistoryAdmin):
+class SessionAdmin(InTheEventsTimeZone, HistoryAdmin):
     list_display = ["title", "event", "kind", "order", "starts", "n_participants"]
     list_filter = ["kind", "event"]
     list_select_related = ["event"]
@@ -411,7 +411,7 @@ class OrganisationKindFilter(admin.ChoicesFieldListFilter):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(HistoryAdmin):
     list_display = [
         "thumb",
         "full_name",
@@ -469,7 +469,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["thumb", "name", "short_name", "kind", "country"]
     list_display_links = ["thumb", "name"]
     list_filter = ["kind", ("country", CountryFilter)]
@@ -481,7 +481,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name__unaccent", "description__unaccent"]
@@ -502,7 +502,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CountryPledge)
-class CountryPledgeAdmin(SimpleHistoryAdmin):
+class CountryPledgeAdmin(HistoryAdmin):
     list_display = ["country", "pledging_body", "status", "event", "pledged_on", "theme_names"]
     list_filter = ["status", ("country", CountryFilter), "themes", "event"]
     list_select_related = ["event"]
@@ -526,7 +526,7 @@ class CountryPledgeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Video)
-class VideoAdmin(SimpleHistoryAdmin):
+class VideoAdmin(HistoryAdmin):
     list_display = ["thumb", "title", "kind", "event", "duration", "has_warning"]
     list_display_links = ["thumb", "title"]
     list_filter = ["kind", "event"]
@@ -646,7 +646,7 @@ class PhotoInline(SelectsWrittenInPython, TabularInline):
 
 
 @admin.register(Gallery)
-class GalleryAdmin(SimpleHistoryAdmin):
+class GalleryAdmin(HistoryAdmin):
     form = GalleryForm
     list_display = ["title", "event", "order", "n_photos"]
     list_filter = ["event"]
@@ -700,7 +700,7 @@ class GalleryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(SimpleHistoryAdmin):
+class ResourceAdmin(HistoryAdmin):
     list_display = ["title", "kind", "language", "event"]
     list_filter = ["kind", ("language", ChoicesInUseFilter), "event"]
     list_select_related = ["event"]

@@ -13,10 +13,10 @@ from django_countries.filters import CountryFilter
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from import_export.tmp_storages import TempFolderStorage
-from simple_history.admin import SimpleHistoryAdmin
 
 from safedigital.admin import (
     ChoicesInUseFilter,
+    HistoryAdmin,
     RowsToldBesideForm,
     RowsToldBesideFormSet,
     SelectsWrittenInPython,
@@ -88,7 +88,7 @@ class MediaMentionInline(SelectsWrittenInPython, TabularInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(SimpleHistoryAdmin):
+class OutletAdmin(HistoryAdmin):
     list_display = ["name", "medium", "country", "placeholder", "mention_count", "logo_thumbnail"]
     list_filter = ["medium", ("country", CountryFilter), "placeholder"]
     search_fields = ["name__unaccent", "description__unaccent"]
@@ -118,7 +118,7 @@ class OutletAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MediaMention)
-class MediaMentionAdmin(ImportMixin, SimpleHistoryAdmin):
+class MediaMentionAdmin(ImportMixin, HistoryAdmin):
     list_display = ["headline", "outlet", "medium", "event", "date", "language", "kind", "reach"]
     list_filter = [
         ("outlet__medium", admin.ChoicesFieldListFilter),
@@ -229,7 +229,7 @@ class PlatformFiguresInline(SelectsWrittenInPython, admin.StackedInline):
 
 
 @admin.register(CoverageFigures)
-class CoverageFiguresAdmin(SimpleHistoryAdmin):
+class CoverageFiguresAdmin(HistoryAdmin):
     list_display = ["event", "reported_reach", "summed_reach", "reach_shown", "outlets", "mentions_link"]
     list_filter = ["reach_shown"]
     list_select_related = ["event"]
@@ -286,7 +286,7 @@ class CoverageFiguresAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SocialFigures)
-class SocialFiguresAdmin(SimpleHistoryAdmin):
+class SocialFiguresAdmin(HistoryAdmin):
     list_display = ["event", "hashtags", "total_posts", "maximum_reach", "impressions", "countries_reached"]
     list_select_related = ["event"]
     search_fields = ["event__title__unaccent", "hashtags__unaccent"]

@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .roles import ROLE_APPS, donor_data_readers, reads_donor_data
 from .tasks import enqueue_with_the_transaction, send_fundraising_notice
@@ -179,6 +180,33 @@ class ChoicesInUseFilter(admin.ChoicesFieldListFilter):
         field = copy.copy(field)  # the filter's own: Django's filter reads its choices
         field.choices = [(value, title) for value, title in field.flatchoices if value in in_use]
         super().__init__(field, request, params, model, model_admin, field_path)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """
+    django-simple-history's admin, answering 404, as it does for an unknown record, to a history address whose ids
+    are not ones (.../abc/history/, .../1/history/abc/): it looked them up as they were, a server error.
+    """
+
+    def _are_ids(self, object_id, version_id=None):
+        history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                history_model._meta.pk.to_python(version_id)
+        except ValidationError:
+            return False
+        return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._are_ids(object_id):
+            raise Http404("No such record.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self._are_ids(object_id, version_id):
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def view_on_site(request, content_type_id, object_id):

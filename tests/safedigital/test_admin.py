@@ -10,12 +10,14 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from simple_history.admin import SimpleHistoryAdmin
 
 from safedigital.roles import ADMINISTRATORS, EDITORS, FUNDRAISING, sync_roles
 from tests import factories
@@ -434,3 +436,24 @@ def test_the_team_is_not_told_of_a_password_set_when_none_was(
     fundraiser.refresh_from_db()
     assert (still_usable, fundraiser.has_usable_password()) == (True, False)
     assert mailoutbox == []
+
+
+HISTORY_ADMINS = sorted(
+    f"{model._meta.app_label}_{model._meta.model_name}"
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, SimpleHistoryAdmin)
+)
+
+
+@pytest.mark.parametrize("admin_name", HISTORY_ADMINS)
+@pytest.mark.parametrize("ids", [("abc",), ("1\x00",), ("1", "abc"), ("abc", "1")], ids=repr)
+def test_a_history_address_whose_ids_are_not_ones_answers_404(admin_client, admin_name, ids):
+    # django-simple-history looked them up as they were: a server error on every database.
+    url = reverse(f"admin:{admin_name}_history", args=ids[:1])
+    if len(ids) == 2:
+        url = reverse(f"admin:{admin_name}_simple_history", args=ids)
+
+    response = admin_client.get(url)
+
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
