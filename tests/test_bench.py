@@ -1,7 +1,12 @@
 """The benchmark's verdict on issue 8's targets (bench/run.py), from the figures of a run; the run itself is `make bench`."""
 
+import http.server
+import shutil
 import subprocess
 import sys
+import threading
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -139,3 +144,65 @@ def test_the_first_view_counts_what_a_browser_with_javascript_loads():
 
     assert parser.assets == ["/static/site.css", "/static/site.js"]
     assert parser.images == ["/media/renditions/a.jpg"]
+
+
+class FakeMeter:
+    def start(self):
+        pass
+
+    def read(self):
+        return {"load client": 0.0}
+
+
+@pytest.mark.skipif(
+    not shutil.which("wrk"), reason="wrk is not installed (Debian's package; .ci/run installs it)"
+)
+def test_wrk_posts_every_enquiry_form_once_and_measures_them(tmp_path):
+    from urllib.parse import parse_qs
+
+    from django.urls import reverse
+
+    from bench.run import post_with_wrk
+
+    received = []
+
+    class Server(
+        http.server.BaseHTTPRequestHandler
+    ):  # HTTP/1.0: one request a connection, as gunicorn's sync workers
+        def do_POST(self):
+            fields = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            received.append((self.headers["Cookie"], fields["csrfmiddlewaretoken"][0], fields["email"][0]))
+            self.send_response(302)
+            self.send_header("Location", reverse("donations:thanks"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    forms = [(number, f"secret{number}", f"stamp{number}") for number in range(50)]
+    try:
+        figures = post_with_wrk(server.server_port, "/lets-chat/?event=e", forms, 4, FakeMeter(), tmp_path)
+        # The forms in flight as wrk stopped reach the server all the same, as they reach gunicorn: wait for them.
+        deadline = time.monotonic() + 10
+        while (
+            len({email for _cookie, _token, email in received}) < len(forms) and time.monotonic() < deadline
+        ):
+            time.sleep(0.01)
+    finally:
+        server.shutdown()
+
+    # Each form once, with its own CSRF cookie and token; but the last, which the connections that ask for a form
+    # after it send again as the run stops (stored once by the site).
+    sent = Counter(email for _cookie, _token, email in received)
+    assert set(sent) == {f"donor{number}@bench.example" for number in range(50)}
+    assert {email for email, times in sent.items() if times > 1} <= {"donor49@bench.example"}
+    assert sent["donor49@bench.example"] <= 1 + 4
+    assert all(cookie == f"csrftoken={token}" for cookie, token, _email in received)
+    assert figures["unfinished"] == 0
+    assert figures["requests"] + figures["in_flight_at_the_end"] == 50
+    assert figures["requests"] >= 50 - 4
+    assert (figures["server_errors"], figures["failures"]) == (0, 0)
+    assert 0 < figures["p50_ms"] <= figures["p99_ms"]
