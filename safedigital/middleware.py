@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 
@@ -21,6 +22,23 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class NulCharacterMiddleware:
+    """
+    Answers 400 to an address that holds a NUL character (%00 in its query string): none of the site's does, and
+    PostgreSQL refuses one in any query, so a value passed on to the database (the admin's list filters and its
+    autocomplete, the enquiries' export) was a server error. A form's fields (POST) say so beside the field.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            raise BadRequest("A NUL character in the address.")
+        return self.get_response(request)
 
 
 class TextCompressionMiddleware(GZipMiddleware):

@@ -146,6 +146,7 @@ MIDDLEWARE = [
     "safedigital.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safedigital.middleware.NulCharacterMiddleware",
     # Above everything that reads or writes the body, below WhiteNoise (static files come compressed already).
     "safedigital.middleware.TextCompressionMiddleware",
     # Above the page cache, so that pages served from it carry the same headers and answer 304s too.

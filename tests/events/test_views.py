@@ -365,9 +365,9 @@ def test_pledges_page_filters_by_country_status_and_theme(client):
     assert '<p role="status">2 pledges</p>' in content
 
 
-@pytest.mark.parametrize("slug", ["no-such-event", "%00", "a%00b", "%FF"])
+@pytest.mark.parametrize("slug", ["no-such-event", "%FF", "a%20b"])
 def test_pledges_of_an_event_that_is_not_one_answer_404(client, slug):
-    # A NUL in the slug, which PostgreSQL refuses in a query, made it a server error.
+    # (A NUL, which PostgreSQL refuses in a query, is a bad request: safedigital.middleware.NulCharacterMiddleware.)
     CountryPledgeFactory(event=EventFactory(slug="bogota-2024"))
 
     response = client.get(reverse("events:pledge-list") + f"?event={slug}")

@@ -457,3 +457,24 @@ def test_a_history_address_whose_ids_are_not_ones_answers_404(admin_client, admi
 
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/events/event/?status__exact=%00",
+        "/admin/events/speaker/?q=%00",
+        "/admin/donations/donationenquiry/?country=%00",
+        "/admin/donations/donationenquiry/export/?kind__exact=%00",
+        "/admin/autocomplete/?term=%00&app_label=events&model_name=event&field_name=parent",
+        "/events/?country=%00",
+        "/pledges/?event=a%00b",
+    ],
+)
+def test_an_address_with_a_nul_character_is_a_bad_request(admin_client, address):
+    # PostgreSQL refuses a NUL in any query: a list filter or a search passing one on was a server error there.
+    factories.EventFactory()
+
+    response = admin_client.get(address)
+
+    assert response.status_code == 400
