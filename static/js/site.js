@@ -59,6 +59,8 @@
     var links = Array.prototype.slice.call(document.querySelectorAll("a[data-viewer]"));
     var image = viewer.querySelector("img");
     var caption = viewer.querySelector("figcaption");
+    var count = viewer.querySelector("[data-viewer-count]");
+    var description = viewer.querySelector("[data-viewer-description]");
     var current = 0;
     var opener = null;
     var show = function (index) {
@@ -67,12 +69,18 @@
       image.src = link.href;
       image.alt = link.getAttribute("data-alt") || "";
       caption.textContent = link.getAttribute("data-caption") || "";
+      count.textContent = count.getAttribute("data-format")
+        .replace("{number}", current + 1)
+        .replace("{total}", links.length);
+      description.textContent = image.alt;
       // The photo's alt text and caption are the editors' words: in their language, as on the link.
-      if (link.lang) {
-        image.parentNode.lang = link.lang;
-      } else {
-        image.parentNode.removeAttribute("lang");
-      }
+      [image.parentNode, description].forEach(function (element) {
+        if (link.lang) {
+          element.lang = link.lang;
+        } else {
+          element.removeAttribute("lang");
+        }
+      });
     };
     links.forEach(function (link, index) {
       link.addEventListener("click", function (event) {

@@ -145,6 +145,28 @@ def test_a_spanish_visitor_s_photo_viewer_keeps_the_caption_s_language(new_conte
     expect(viewer.locator("img")).to_have_attribute("alt", photo.get_attribute("data-alt"))
 
 
+@pytest.mark.parametrize(("locale", "said"), [("en-GB", "Photo {} of {}:"), ("es-ES", "Foto {} de {}:")])
+def test_the_photo_viewer_says_which_photo_it_shows_as_next_and_previous_change_it(
+    new_context, site, demo_event, locale, said
+):
+    # A screen reader hears nothing of a photo changing under the focused button: a polite live region says it.
+    page = new_context(locale=locale).new_page()
+    page.goto(site.url + demo_event.get_absolute_url())
+    photos = page.locator("a[data-viewer]")
+    total = photos.count()
+    photos.first.click()
+    viewer = page.locator("dialog.photo-viewer")
+    live = viewer.locator("[aria-live=polite]")
+
+    viewer.locator("[data-viewer-next]").click()
+    expect(live).to_have_text(f"{said.format(2, total)} {photos.nth(1).get_attribute('data-alt')}")
+    viewer.locator("[data-viewer-prev]").click()
+    viewer.locator("[data-viewer-prev]").click()
+    expect(live).to_have_text(f"{said.format(total, total)} {photos.last.get_attribute('data-alt')}")
+    # The photo's description is the editors' words, marked with their language on a Spanish page.
+    assert live.locator("[data-viewer-description]").evaluate("span => span.closest('[lang]').lang") == "en"
+
+
 def test_a_spanish_visitor_s_video_frame_title_is_marked_english(new_context, site, demo_event):
     page = new_context(locale="es-ES").new_page()
     page.goto(site.url + demo_event.get_absolute_url())
