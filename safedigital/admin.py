@@ -19,7 +19,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -185,8 +185,27 @@ class ChoicesInUseFilter(admin.ChoicesFieldListFilter):
 class HistoryAdmin(SimpleHistoryAdmin):
     """
     django-simple-history's admin, answering 404, as it does for an unknown record, to a history address whose ids
-    are not ones (.../abc/history/, .../1/history/abc/): it looked them up as they were, a server error.
+    are not ones (.../abc/history/, .../1/history/abc/): it looked them up as they were, a server error. The base of
+    every content admin.
     """
+
+    def get_changeform_initial_data(self, request):
+        """
+        Django's (the add form filled in from the address: ?event=3), without a record chosen by a key that is not
+        one (?event=abc): Django's autocomplete box looked it up as it was, a server error.
+        """
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_one or field.one_to_one:
+                try:
+                    field.target_field.to_python(value)
+                except ValidationError:
+                    del initial[name]
+        return initial
 
     def _are_ids(self, object_id, version_id=None):
         history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute).model

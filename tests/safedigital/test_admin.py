@@ -478,3 +478,19 @@ def test_an_address_with_a_nul_character_is_a_bad_request(admin_client, address)
     response = admin_client.get(address)
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-"])
+def test_an_add_form_filled_in_from_the_address_with_a_key_that_is_not_one_leaves_it_unchosen(
+    admin_client, value
+):
+    # Django's autocomplete box looked the record up by the value as it came: a server error.
+    event = factories.EventFactory(title="Summit of the address")
+
+    response = admin_client.get(reverse("admin:events_video_add"), {"event": value})
+    chosen = admin_client.get(reverse("admin:events_video_add"), {"event": event.pk})
+
+    assert response.status_code == 200
+    assert "Summit of the address" not in response.content.decode()
+    assert chosen.status_code == 200
+    assert f'<option value="{event.pk}" selected>Summit of the address' in chosen.content.decode()
