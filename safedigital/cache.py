@@ -10,11 +10,11 @@ CSRF token, non-GET requests and errors are never stored.
 
 Any save or delete of a record in a content app bumps one version number, before and after the row is
 written, and bumps it again when the transaction commits: a page rendered in between, from the rows as they
-were, must not be kept. A stored page
-remembers the version it was rendered at and is not served once the version has moved on, so an editor never
-sees a stale page after saving, whichever page shows the record. A page is also kept no longer than the next
-scheduled publish time (so scheduled publishing needs no cron) or the next midnight, when events that ended
-the day before move from upcoming to past.
+were, must not be kept. A stored page remembers the version it was rendered at and is not served once the
+version has moved on, so an editor never sees a stale page after saving, whichever page shows the record. A
+page is stored per language and per value of the query parameters its view reads (`page_path`). A page is
+also kept no longer than the next scheduled publish time (so scheduled publishing needs no cron) or the next
+midnight, when events that ended the day before move from upcoming to past.
 
 Serving a stored page costs no round trip to anything, which is what makes it as cheap as Django's own "ok"
 view:
