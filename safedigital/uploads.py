@@ -27,6 +27,8 @@ IMAGE_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 # A name's suffix is believed only when code (not a person) saves a file whose content is out of reach.
 IMAGE_SUFFIXES = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png", ".webp": ".webp"}
 RENDITION_WIDTHS = (320, 640, 1024, 1600)
+# The most pixels a WebP has on a side: a rendition of a tall image (a long infographic) is no taller.
+WEBP_MAX_SIDE = 16383
 # Re-encoding keeps the look of a photo: JPEG and WebP at a high quality.
 REENCODE_QUALITY = 92
 # What a document's first kilobyte must not hold: a browser that sniffs it would render a web page.
@@ -256,15 +258,22 @@ def make_renditions(field_file, folder="renditions"):
     image = image.convert("RGBA" if has_alpha else "RGB")
     width, height = image.size
     stem = f"{folder}/{secrets.token_hex(10)}"
-    widths = [w for w in RENDITION_WIDTHS if w < width] + [min(width, RENDITION_WIDTHS[-1])]
+    # No wider than keeps it within WebP's height, and at least a pixel wide: a 1 × 100000 strip is cut short to
+    # 1 × 16383, as a 2000 × 1 divider keeps its pixel of height below.
+    widest = min(width, RENDITION_WIDTHS[-1], max(1, width * WEBP_MAX_SIDE // height))
+    widths = [w for w in RENDITION_WIDTHS if w < widest] + [widest]
     result = {"width": width, "height": height, "webp": [], "jpeg": []}
     source = image
     # Widest first, each made from the one before: resizing a 12-megapixel photo four times took most of the
     # time of saving it (1.3 s of 2.9 s here), and each step down from the last looks the same.
     for target in sorted(set(widths), reverse=True):
         # At least a pixel high: a banner or a divider 2000 × 1 px would round to 0 and Pillow refuses that.
-        target_height = max(1, round(height * target / width))
-        resized = source if target == source.width else source.resize((target, target_height), Image.LANCZOS)
+        target_height = min(max(1, round(height * target / width)), WEBP_MAX_SIDE)
+        resized = (
+            source
+            if (target, target_height) == source.size
+            else source.resize((target, target_height), Image.LANCZOS)
+        )
         source = resized
         for kind, image_format, options in (
             ("webp", "WEBP", {"quality": 80, "method": 4}),

@@ -408,6 +408,29 @@ def test_wide_thin_image_is_stored_with_renditions_at_least_one_pixel_high(admin
     assert sizes == [(320, 1), (640, 1), (1024, 1), (1600, 1)] * 2
 
 
+def test_tall_image_is_stored_with_renditions_webp_can_hold(admin_client):
+    """
+    WebP holds at most 16383 pixels a side: a long infographic 1000 px wide and 40000 high (within the pixel limit)
+    or a 1 × 100000 strip, made into renditions as wide as they are, was a server error.
+    """
+    gallery = GalleryFactory()
+
+    for size in ((1000, 40000), (1, 100000)):
+        response = admin_client.post(
+            reverse("admin:events_gallery_change", args=[gallery.pk]),
+            photo_form(gallery, SimpleUploadedFile("infographic.png", image_bytes("PNG", size=size))),
+        )
+
+        assert response.status_code == 302
+    sizes = []
+    for photo in Photo.objects.order_by("pk"):
+        for width, name in photo.renditions["jpeg"] + photo.renditions["webp"]:
+            with default_storage.open(name) as handle, Image.open(handle) as rendition:
+                assert rendition.width == width
+                sizes.append(rendition.size)
+    assert sizes == [(320, 12800), (409, 16360)] * 2 + [(1, 16383)] * 2
+
+
 def noisy_jpeg(size=(1400, 1000)):
     """A photo of noise at quality 50 (0.56 MB): made again at quality 92, it comes out bigger."""
     width, height = size
