@@ -166,3 +166,28 @@ def test_the_pledges_table_scrolls_in_its_own_region_not_the_page_at_320_px(new_
         widths = page.evaluate(SIDEWAYS)
 
         assert widths["scrollWidth"] <= widths["innerWidth"], f"{path} scrolls sideways at 320 px: {widths}"
+
+
+def test_a_long_address_pasted_into_the_text_wraps_instead_of_pushing_the_page_sideways(
+    new_context, site, demo_event
+):
+    """
+    An editor pastes a shared document's address as text (its 44-letter id has nowhere a line may break): in the
+    introduction, a session's summary, the strapline or a photo's caption it stood wider than a phone's window, and
+    the whole highlights page scrolled sideways, 1006 px wide at 375.
+    """
+    from events.models import Event, Photo, Session
+    from safedigital.cache import content_changed
+
+    address = "https://drive.google.com/file/d/1aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcdEFGH/view?usp=sharing"
+    Event.objects.filter(pk=demo_event.pk).update(body=f"<p>The press pack: {address}</p>", strapline=address)
+    Session.objects.filter(event=demo_event).update(summary=f"<p>Slides: {address}</p>")
+    Photo.objects.filter(gallery__event=demo_event).update(caption=f"Album: {address}")
+    content_changed()
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(site.url + demo_event.get_absolute_url())
+    expect(page.get_by_text(f"The press pack: {address}")).to_be_visible()
+
+    widths = page.evaluate(SIDEWAYS)
+
+    assert widths["scrollWidth"] <= widths["innerWidth"], f"the highlights page scrolls sideways: {widths}"
