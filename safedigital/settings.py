@@ -263,7 +263,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db (the database, with the cache in front), but a cache that does not answer only makes it slower.
+SESSION_ENGINE = "safedigital.sessions"
 # Only staff sign in (a visitor's language is a cookie of its own). A back office that holds donors' data signs
 # them out after a working day, not after Django's two weeks: a laptop left signed in, or a session cookie
 # taken, opens it for hours, not for a fortnight.
