@@ -185,14 +185,9 @@ def drive(server, path, args):
             check=True,
             timeout=args.duration + 30,
         ).stdout
-        figures = json.loads(output.strip().splitlines()[-1])
-        result = {
-            "tool": "wrk",
-            "requests": figures["requests"],
-            "rps": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
-            "p50_ms": round(figures["p50_us"] / 1000, 2),
-            "p99_ms": round(figures["p99_us"] / 1000, 2),
-            "errors": figures["errors"],
+        figures = wrk_figures(output)
+        result = {"tool": "wrk"} | {
+            name: figures[name] for name in ("requests", "rps", "p50_ms", "p99_ms", "errors")
         }
     else:
         # A generous count that the time limit cuts short.
@@ -212,6 +207,19 @@ def drive(server, path, args):
     if result["requests"]:
         result["web_cpu_ms"] = round(cpu["web workers"] / result["requests"] * 1000, 2)
     return result
+
+
+def wrk_figures(output):
+    """
+    The figures wrk's script wrote on its last line (bench/report.lua, bench/post.lua), with req/s and p50 and
+    p99 in ms.
+    """
+    figures = json.loads(output.strip().splitlines()[-1])
+    return figures | {
+        "rps": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
+        "p50_ms": round(figures["p50_us"] / 1000, 2),
+        "p99_ms": round(figures["p99_us"] / 1000, 2),
+    }
 
 
 def warm(port, paths, rounds=20):
@@ -313,13 +321,10 @@ def post_with_wrk(port, path, forms, concurrency, meter, workdir, time_limit=300
     cpu["load client"] = round(cpu["load client"] + wrk_cpu, 2)
     wrk.send_signal(signal.SIGINT)
     output, _errors = wrk.communicate(timeout=30)
-    figures = json.loads(output.strip().splitlines()[-1])
+    figures = wrk_figures(output)
     return {
         "tool": "wrk",
-        "requests": figures["requests"],
-        "rps": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
-        "p50_ms": round(figures["p50_us"] / 1000, 1),
-        "p99_ms": round(figures["p99_us"] / 1000, 1),
+        **{name: figures[name] for name in ("requests", "rps", "p50_ms", "p99_ms")},
         "server_errors": figures["unexpected"],
         "failures": figures["errors"],
         "unfinished": len(forms) - figures["sent"],
