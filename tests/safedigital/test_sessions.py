@@ -56,3 +56,20 @@ def test_a_signed_in_staff_member_keeps_working_while_the_cache_is_down(client, 
         page = client.get(event.get_absolute_url())
         assert page.status_code == 200
         assert "Outage summit" in page.content.decode()
+
+
+def test_signing_out_while_the_cache_is_down_is_refused_and_leaves_the_session_whole(client, editor):
+    # Django's deleted the session from the database alone: once the cache answered, its copy there signed the person
+    # in again, after they had asked to sign out.
+    client.force_login(editor)
+    client.get(reverse("admin:index"))  # the session is in the cache too
+
+    with cache_down():
+        response = client.post(reverse("admin:logout"))
+        assert response.status_code == 503
+        assert "Nothing you sent was kept, so please try again in a minute." in response.content.decode()
+        assert client.get(reverse("admin:index")).status_code == 200  # still signed in, from the database
+
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.post(reverse("admin:logout")).status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 302  # to the sign-in page
