@@ -317,10 +317,14 @@ def media_url(name):
     return media_urls((name,))[0]
 
 
+def rendition_names(renditions):
+    """The names of the files of a record's renditions (a renditions field's value, or nothing)."""
+    return [name for kind in ("webp", "jpeg") for _width, name in (renditions or {}).get(kind, [])]
+
+
 def delete_renditions(renditions):
-    for kind in ("webp", "jpeg"):
-        for _width, name in (renditions or {}).get(kind, []):
-            default_storage.delete(name)
+    for name in rendition_names(renditions):
+        default_storage.delete(name)
 
 
 class CheckedImageFormField(forms.ImageField):

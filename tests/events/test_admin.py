@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from events.models import Event, EventPartner, Gallery, HeadlineFigure, Photo, Speaker
 from safedigital.roles import EDITORS
+from safedigital.uploads import rendition_names
 from tests.admin_pages import filter_choices, tabular_inline_fields
 from tests.factories import (
     CountryPledgeFactory,
@@ -353,10 +354,6 @@ def gallery_change_data(photo, **row):
     } | {f"photos-0-{name}": value for name, value in fields.items()}
 
 
-def rendition_files(renditions):
-    return [name for kind in ("webp", "jpeg") for _width, name in renditions[kind]]
-
-
 def test_a_photo_deleted_from_its_gallery_is_no_longer_served(
     admin_client, django_capture_on_commit_callbacks
 ):
@@ -365,7 +362,7 @@ def test_a_photo_deleted_from_its_gallery_is_no_longer_served(
     (a parent withdrew their consent) left its renditions on the server, served at those addresses.
     """
     photo = PhotoFactory(image=image_file("child.jpg", size=(800, 600)))
-    renditions = rendition_files(photo.renditions)
+    renditions = rendition_names(photo.renditions)
     assert all(default_storage.exists(name) for name in renditions)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -381,7 +378,7 @@ def test_a_photo_deleted_from_its_gallery_is_no_longer_served(
 
 def test_a_photo_whose_deletion_is_rolled_back_keeps_its_renditions():
     photo = PhotoFactory(image=image_file("child.jpg", size=(800, 600)))
-    renditions = rendition_files(photo.renditions)
+    renditions = rendition_names(photo.renditions)
 
     with pytest.raises(RuntimeError), transaction.atomic():
         photo.delete()
@@ -398,7 +395,7 @@ def test_the_photos_of_a_deleted_event_are_no_longer_served(admin_client, django
     event.hero_image = image_file("hero.jpg", size=(800, 600))
     event.hero_image_alt = "Children at the event"
     event.save()
-    renditions = rendition_files(photo.renditions) + rendition_files(event.hero_renditions)
+    renditions = rendition_names(photo.renditions) + rendition_names(event.hero_renditions)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})

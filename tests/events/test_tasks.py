@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from events.models import Event, Gallery, Photo
 from events.tasks import make_photo_renditions
+from safedigital.uploads import rendition_names
 from tests.factories import EventFactory, GalleryFactory, PhotoFactory, image_file
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_worker")]
@@ -127,12 +128,7 @@ def rendition_files(tmp_path):
 def named_renditions():
     stored = [*Photo.objects.values_list("renditions", flat=True)]
     stored += Event.objects.values_list("hero_renditions", flat=True)
-    return {
-        name
-        for renditions in stored
-        for kind in ("webp", "jpeg")
-        for _width, name in (renditions or {}).get(kind, [])
-    }
+    return {name for renditions in stored for name in rendition_names(renditions)}
 
 
 def test_editing_a_photo_while_the_worker_resizes_it_leaves_no_rendition_files_behind(admin_client, tmp_path):
@@ -206,14 +202,10 @@ def test_an_editors_save_of_a_photo_loaded_before_the_worker_stored_its_renditio
     assert sorted((tmp_path / "media" / "renditions").iterdir()) == files
 
 
-def photo_rendition_names(photo):
-    return {name for kind in ("webp", "jpeg") for _width, name in photo.renditions.get(kind, [])}
-
-
 def test_an_image_replaced_in_a_change_that_is_rolled_back_keeps_its_renditions(tmp_path):
     photo = PhotoFactory(gallery=GalleryFactory())
     shown = named_renditions()
-    assert photo_rendition_names(photo) and shown <= rendition_files(tmp_path)
+    assert set(rendition_names(photo.renditions)) and shown <= rendition_files(tmp_path)
 
     with pytest.raises(RuntimeError), transaction.atomic():
         photo.image = image_file("replacement.jpg")
@@ -227,7 +219,7 @@ def test_an_image_replaced_in_a_change_that_is_rolled_back_keeps_its_renditions(
 
 def test_an_image_replaced_keeps_no_files_of_its_old_renditions(tmp_path):
     photo = PhotoFactory(gallery=GalleryFactory())
-    old = photo_rendition_names(photo)
+    old = set(rendition_names(photo.renditions))
 
     with transaction.atomic():
         photo.image = image_file("replacement.jpg")
