@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
 from events.models import Event
+from safedigital.cache import cache_public_page
 
 from . import spam, tasks
 from .forms import EnquiryForm
@@ -202,10 +203,13 @@ class EnquiryView(FormView):
         return redirect(self.get_success_url())
 
 
+# Both change only with a release: browsers and proxies may keep them an hour.
+@method_decorator(cache_public_page(max_age=60 * 60), name="dispatch")
 class ThanksView(TemplateView):
     template_name = "donations/thanks.html"
 
 
+@method_decorator(cache_public_page(max_age=60 * 60), name="dispatch")
 class PrivacyView(TemplateView):
     template_name = "donations/privacy.html"
 

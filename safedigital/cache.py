@@ -96,9 +96,10 @@ logger = logging.getLogger(__name__)
 
 CONTENT_APPS = {"events", "media_coverage"}
 VERSION_KEY = "page-cache:version"
-# Browsers and proxies may keep a public page this long; the site's own cache is invalidated at once.
+# How long browsers and shared proxies may keep a public page, unless its view says otherwise
+# (`cache_public_page(max_age=...)`); never past the moment time alone changes it. The site's own cache is
+# invalidated at once, theirs cannot be.
 BROWSER_MAX_AGE = 60
-CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}"
 VARY = "Cookie, Accept-Language, Accept-Encoding"
 # Fast settings: a page is compressed while its first visitor waits (about 1 ms each for 107 KB).
 BROTLI_QUALITY = 5
@@ -477,9 +478,21 @@ def _stored_response(stored, request):
     if int(time.time()) > stored.get("stored_second", 0):
         response["Last-Modified"] = stored["last_modified"]
     response["Content-Language"] = stored["language"]
-    response["Cache-Control"] = CACHE_CONTROL
+    response["Cache-Control"] = _cache_control(stored)
     response["Vary"] = VARY
     return response
+
+
+def _cache_control(stored):
+    """
+    What browsers and proxies are told of a stored page: its view's `max_age`, but no longer than until time
+    alone changes it (a scheduled publication, midnight): a home page kept 60 s by a proxy would otherwise hide
+    an event published 10 s after it was stored.
+    """
+    max_age = stored.get("max_age", BROWSER_MAX_AGE)
+    if "changes_at" in stored:
+        max_age = min(max_age, int(stored["changes_at"] - time.time()))
+    return f"public, max-age={max_age}" if max_age > 0 else "public, no-cache"
 
 
 def _compressed(content):
@@ -550,15 +563,16 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
 
-def cache_public_page(view=None, *, query=()):
+def cache_public_page(view=None, *, query=(), max_age=BROWSER_MAX_AGE):
     """
     Decorator for a public view: store its 200 responses for anonymous visitors, as described above. `query`
     names the query parameters the view reads (its filters, its page number): its pages are stored per their
     values, and any other parameter is left out of the key and of the page's own address (see page_path).
-    Every parameter the view reads must be named, or one page would be served for all its values.
+    Every parameter the view reads must be named, or one page would be served for all its values. `max_age`
+    is how long browsers and shared proxies may keep the page (see _cache_control).
     """
     if view is None:
-        return partial(cache_public_page, query=query)
+        return partial(cache_public_page, query=query, max_age=max_age)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -575,7 +589,7 @@ def cache_public_page(view=None, *, query=()):
         version = content_version()
         # Asked before the page is built: an event whose time comes while it is being built must still end
         # the page's life.
-        until_change = _seconds_until_time_changes_pages() if version is not None else None
+        until_change = _seconds_until_time_changes_pages()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
@@ -592,6 +606,8 @@ def cache_public_page(view=None, *, query=()):
             "last_modified": http_date(now),
             "stored_second": int(now),
             "language": get_language_from_request(request),
+            "max_age": max_age,
+            "changes_at": now + until_change,
         }
         if version is not None:  # else the version is unknown (see content_version): nothing is stored
             timeout = min(settings.PAGE_CACHE_SECONDS, until_change)

@@ -119,9 +119,10 @@ def favicon(request):
 
 
 @require_GET
+@cache_control(max_age=24 * 60 * 60, public=True)
 def security_txt(request):
     """
-    RFC 9116 security contact; expires a year from the moment it is served. Its Canonical is the address it
+    RFC 9116 security contact; expires a year from the moment it is served, and may be kept a day. Its Canonical is the address it
     was fetched from (scheme and host as the request came in), so it is right behind any host or proxy.
     """
     expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)

@@ -45,6 +45,7 @@ from tests.factories import (
     PhotoFactory,
     SessionFactory,
     SpeakerFactory,
+    StaffUserFactory,
     ThemeFactory,
 )
 
@@ -170,6 +171,43 @@ def test_a_scheduled_event_limits_how_long_pages_are_kept(client):
         call.args[2] for call in cache_set.call_args_list if str(call.args[0]).startswith("page-cache:")
     ]
     assert timeouts and all(0 < timeout <= 91 for timeout in timeouts)
+
+
+def max_age(response):
+    directives = dict(
+        directive.strip().partition("=")[::2] for directive in response["Cache-Control"].split(",")
+    )
+    return int(directives["max-age"])
+
+
+def test_browsers_and_proxies_keep_no_page_past_a_scheduled_publication(client):
+    EventFactory(publish_at=timezone.now() + datetime.timedelta(seconds=20))
+
+    rendered = client.get(reverse("events:home"))
+    stored = client.get(reverse("events:home"))
+
+    assert "public" in rendered["Cache-Control"] and "public" in stored["Cache-Control"]
+    assert 0 < max_age(rendered) <= 20
+    assert 0 < max_age(stored) <= max_age(rendered)
+
+
+def test_pages_that_change_only_with_a_release_are_kept_an_hour(client):
+    for name in ("donations:privacy", "donations:thanks"):
+        rendered = client.get(reverse(name))
+        stored = client.get(reverse(name))
+
+        assert rendered["Cache-Control"] == "public, max-age=3600"
+        assert stored["Cache-Control"] == "public, max-age=3600"
+        assert stored.content == rendered.content
+    assert client.get("/.well-known/security.txt")["Cache-Control"] == "max-age=86400, public"
+
+
+def test_staff_get_the_privacy_page_unstored(client):
+    client.force_login(StaffUserFactory())
+
+    response = client.get(reverse("donations:privacy"))
+
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
 def test_pages_are_kept_no_later_than_midnight_when_events_move_from_upcoming_to_past(client, settings):
