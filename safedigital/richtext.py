@@ -38,18 +38,22 @@ EDITOR_EXTENSIONS = {
 }
 
 
+# The allow-list as nh3 applies it, built once: nh3.clean() converts the allow-list's sets anew on every call,
+# which costs twice the sanitising of a paragraph.
+CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=ALLOWED_URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
 def sanitize(html):
     """Return `html` with every tag, attribute and URL scheme outside the allow-list removed."""
     if not html:
         return ""
-    return nh3.clean(
-        str(html),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    return CLEANER.clean(str(html))
 
 
 # A heading as sanitize() leaves it: one of the editor's levels, with no attributes.
