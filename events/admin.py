@@ -23,7 +23,7 @@ from safedigital.admin import (
 )
 from safedigital.countries import codes_named
 from safedigital.timezones import time_zones, utc_offset
-from safedigital.uploads import CheckedImageFormField
+from safedigital.uploads import CheckedImageFormField, WithinUploadPixelBudget
 
 from . import tasks
 from .models import (
@@ -552,7 +552,7 @@ class MultipleImageField(CheckedImageFormField):
     Several images in one field; each is checked like any single upload. At most `settings.GALLERY_UPLOAD_MAX_PHOTOS`
     at a time: each is checked and re-encoded while the editor waits (0.3 to 0.7 s for a 12-megapixel photo on a
     small server; the task worker resizes it afterwards), and the server gives up on a request after
-    GUNICORN_TIMEOUT (30 s).
+    GUNICORN_TIMEOUT (30 s); so their megapixels, with the photo rows', are bounded too (WithinUploadPixelBudget).
     """
 
     def __init__(self, *args, **kwargs):
@@ -595,7 +595,7 @@ class MultipleImageField(CheckedImageFormField):
         return [single(data, initial)] if data else []
 
 
-class GalleryForm(forms.ModelForm):
+class GalleryForm(WithinUploadPixelBudget, forms.ModelForm):
     upload = MultipleImageField(
         label=_("Add photos"),
         required=False,
@@ -623,8 +623,13 @@ class GalleryForm(forms.ModelForm):
         return cleaned
 
 
+class PhotoForm(WithinUploadPixelBudget, forms.ModelForm):
+    """A gallery's photo row: its new image counts, with the gallery's "Add photos", against the save's pixels."""
+
+
 class PhotoInline(SelectsWrittenInPython, TabularInline):
     model = Photo
+    form = PhotoForm
     extra = 0
     fields = ["thumb", "image", "alt_text", "caption", "credit", "order"]
     readonly_fields = ["thumb"]

@@ -4,6 +4,7 @@ content, images re-encoded before they are stored (no metadata, nothing appended
 """
 
 import io
+import math
 import re
 import secrets
 from pathlib import PurePath
@@ -16,6 +17,7 @@ from django.core.files.storage import FileSystemStorage, default_storage, storag
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
+from django.utils.datastructures import MultiValueDict
 from django.utils.deconstruct import deconstructible
 from django.utils.encoding import filepath_to_uri
 from django.utils.translation import gettext_lazy as _
@@ -365,3 +367,88 @@ class CheckedImageField(models.ImageField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})
+
+
+def image_pixels(upload):
+    """
+    The pixels of the image in `upload`, read from its header alone (nothing is decoded); 0 when it is no image
+    or one over IMAGE_UPLOAD_MAX_PIXELS, which its own check refuses, before decoding it, in more precise words.
+    """
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            width, height = image.size
+    except Exception:
+        return 0
+    finally:
+        upload.seek(position)
+    pixels = width * height
+    return pixels if pixels <= settings.IMAGE_UPLOAD_MAX_PIXELS else 0
+
+
+def uploads_in(files, name=None):
+    """
+    The files in `files` under `name`, or all of them: a request's FILES (a MultiValueDict, several files to a
+    name) or a plain dict of one file a name (a formset turns an empty FILES into {}).
+    """
+    if hasattr(files, "lists"):
+        lists = files.lists() if name is None else [(name, files.getlist(name))]
+    else:
+        lists = [(key, [value]) for key, value in files.items() if name is None or key == name]
+    return [upload for _name, uploads in lists for upload in uploads if upload]
+
+
+def megapixels_carried(files):
+    """
+    The megapixels of all the images in `files` (a request's FILES). Counted once per request: a gallery's form
+    and each of its photo rows are given the same FILES, and each asks.
+    """
+    total = getattr(files, "_megapixels_carried", None)
+    if total is None:
+        total = sum(image_pixels(upload) for upload in uploads_in(files)) / 1_000_000
+        if isinstance(files, MultiValueDict):
+            files._megapixels_carried = total
+    return total
+
+
+class WithinUploadPixelBudget:
+    """
+    Form mixin for a form that takes images in an admin save that may carry many (a gallery's "Add photos" and its
+    photo rows): when all the images the save carries, in this form and in the others sent with it, come to more
+    than IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE, each of this form's file fields that carries one is refused, before
+    any image is checked or re-encoded; twenty large photos took longer than gunicorn's timeout, which killed the
+    worker and lost the editor's work. The other fields are cleaned without the files, so that the form comes
+    back with every value typed and every other error at once.
+    """
+
+    def full_clean(self):
+        carrying = [
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.FileField) and uploads_in(self.files, self.add_prefix(name))
+        ]
+        limit = settings.IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE
+        total = megapixels_carried(self.files) if carrying else 0
+        if total <= limit:
+            super().full_clean()
+            return
+        files, self.files = self.files, MultiValueDict()
+        try:
+            super().full_clean()
+        finally:
+            self.files = files
+            self.__dict__.pop("changed_data", None)  # cached while the files were out of sight
+        for name in carrying:
+            self._errors.pop(name, None)  # "This field is required.": the file came, and is refused for this
+            self.add_error(
+                name,
+                ValidationError(
+                    _(
+                        "This save carries %(total)d megapixels of images; at most %(limit)d can be uploaded at "
+                        "once: save them in two or more goes."
+                    ),
+                    code="too_many_megapixels",
+                    params={"total": math.ceil(total), "limit": limit},
+                ),
+            )

@@ -2,6 +2,7 @@ import datetime
 import html
 import importlib
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -469,6 +470,114 @@ def test_gallery_takes_only_so_many_photos_at_once_and_says_so(admin_client, set
     )
     assert taken.status_code == 302
     assert Photo.objects.count() == 2
+
+
+def media_files(settings):
+    """The files stored under MEDIA_ROOT, by their path in it."""
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def test_a_save_carrying_more_megapixels_than_one_save_may_is_refused_before_any_is_checked(
+    admin_client, settings, monkeypatch
+):
+    """
+    Each photo is checked and re-encoded while the editor waits (5.2 s of CPU for a 40-megapixel WebP): twenty
+    took longer than gunicorn's timeout, which killed the worker, and the editor saw an error and lost the save.
+    """
+    settings.IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE = 1
+    data = gallery_add_data(
+        EventFactory(), description="Evening with the partners", upload_credit="Safe Online"
+    )
+
+    stored = media_files(settings)  # the event's hero image
+    reencoded = []
+    monkeypatch.setattr(
+        "safedigital.uploads.reencode_image", lambda upload: reencoded.append(upload) or upload
+    )
+
+    refused = admin_client.post(
+        reverse("admin:events_gallery_add"),
+        data
+        | {
+            "upload": [
+                image_file("a.jpg", size=(800, 800)),
+                image_file("b.png", (800, 800), image_format="PNG"),
+            ]
+        },
+    )
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {
+        "upload": [
+            "This save carries 2 megapixels of images; at most 1 can be uploaded at once: save them in two or "
+            "more goes."
+        ]
+    }
+    page = refused.content.decode()
+    for value in (
+        "Networking Reception",
+        "Evening with the partners",
+        "Guests at the reception",
+        "Safe Online",
+    ):
+        assert value in page
+    assert "Choose again before you save:\na.jpg, b.png." in page
+    spanish = admin_client.post(
+        reverse("admin:events_gallery_add"),
+        data | {"upload": [image_file("a.jpg", size=(800, 800)), image_file("b.jpg", size=(800, 800))]},
+        headers={"accept-language": "es"},
+    )
+    assert (
+        "Lo que guarda suma 2 megapíxeles de imágenes; se pueden subir como máximo 1 a la vez: guárdelas en dos "
+        "o más veces." in html.unescape(spanish.content.decode())
+    )
+    assert reencoded == []
+    assert not Gallery.objects.exists() and not Photo.objects.exists()
+    assert media_files(settings) == stored
+
+    monkeypatch.undo()
+    taken = admin_client.post(
+        reverse("admin:events_gallery_add"), data | {"upload": [image_file("a.jpg", size=(800, 800))]}
+    )
+    assert taken.status_code == 302
+    assert Photo.objects.get().image.width == 800
+    assert len(media_files(settings)) == len(stored) + 1 + len(
+        rendition_names(Photo.objects.get().renditions)
+    )
+
+
+def test_the_photo_rows_count_with_the_gallery_upload_against_a_saves_megapixels(admin_client, settings):
+    settings.IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE = 1
+    photo = PhotoFactory(image=image_file("stage.jpg", size=(64, 48)), alt_text="The stage")
+    stored = media_files(settings)
+    data = gallery_change_data(photo, image=image_file("replaced.jpg", size=(800, 800))) | {
+        "upload": [image_file("new.jpg", size=(800, 800))],
+        "upload_alt_text": "The panel",
+    }
+
+    refused = admin_client.post(reverse("admin:events_gallery_change", args=[photo.gallery_id]), data)
+
+    message = (
+        "This save carries 2 megapixels of images; at most 1 can be uploaded at once: save them in two or more "
+        "goes."
+    )
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {"upload": [message]}
+    assert refused.context["inline_admin_formsets"][0].formset.errors == [{"image": [message]}]
+    photo.refresh_from_db()
+    assert photo.image.width == 64
+    assert Photo.objects.count() == 1
+    assert media_files(settings) == stored
+
+    del data["upload"]
+    data["photos-0-image"] = image_file(
+        "replaced.jpg", size=(800, 800)
+    )  # sent once: the browser chose it again
+    taken = admin_client.post(reverse("admin:events_gallery_change", args=[photo.gallery_id]), data)
+    assert taken.status_code == 302
+    photo.refresh_from_db()
+    assert photo.image.width == 800
+    assert Photo.objects.count() == 1
 
 
 def test_gallery_upload_needs_alt_text_and_real_images(admin_client):
