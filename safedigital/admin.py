@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.db import router, transaction
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -31,6 +32,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .roles import ROLE_APPS, donor_data_readers, reads_donor_data
 from .tasks import enqueue_with_the_transaction, send_fundraising_notice
+from .uploads import FileNotStored, files_of_a_failed_save_removed
 from .widgets import Select
 
 logger = logging.getLogger(__name__)
@@ -182,6 +184,26 @@ class ChoicesInUseFilter(admin.ChoicesFieldListFilter):
         super().__init__(field, request, params, model, model_admin, field_path)
 
 
+class NotStoredForm:
+    """
+    An admin form sent back because the media storage could not store its files: it is refused with a message
+    above it, the files are left out (not checked and re-encoded again for nothing), the values typed kept.
+    """
+
+    def __init__(self, data=None, files=None, *args, **kwargs):
+        super().__init__(data, None, *args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        raise ValidationError(
+            _(
+                "Nothing was saved: the server could not store the files (its disk may be full). Tell the site's "
+                "administrator; once they have made room, choose the files again and save."
+            ),
+            code="file_not_stored",
+        )
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """
     django-simple-history's admin, answering 404, as it does for an unknown record, to a history address whose ids
@@ -206,6 +228,36 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 except ValidationError:
                     del initial[name]
         return initial
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """
+        Django's, but a save whose file the media storage could not store (its disk full) is rolled back, its files
+        stored before it deleted, and the form sent back with what was typed and a message above it, where a
+        server error (500) was answered and a truncated file left behind.
+        """
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            # Django's own transaction is then a savepoint in this one, which commits after the files' removal
+            # on failure is over.
+            with transaction.atomic(using=router.db_for_write(self.model)), files_of_a_failed_save_removed():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except FileNotStored:
+            request.upload_not_stored = True  # get_form and get_formset_kwargs refuse the save this time
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "upload_not_stored", False):
+            return type(form.__name__, (NotStoredForm, form), {})
+        return form
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if getattr(request, "upload_not_stored", False):
+            # Not checked again: they are chosen again (templates/admin/change_form.html names them).
+            kwargs["files"] = None
+        return kwargs
 
     def _are_ids(self, object_id, version_id=None):
         history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute).model

@@ -350,9 +350,15 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", BASE_DIR / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+# Local disk by default, through safedigital.uploads.MediaStorage: Django's FileSystemStorage, but a file it fails
+# to write (the disk full) is deleted rather than left truncated, and the editor told. Django's own, which
+# .env.example named before, is taken for it.
+_media_storage = env_str("MEDIA_STORAGE", "safedigital.uploads.MediaStorage")
+if _media_storage == "django.core.files.storage.FileSystemStorage":
+    _media_storage = "safedigital.uploads.MediaStorage"
 STORAGES = {
     "default": {
-        "BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "BACKEND": _media_storage,
         # The storage's own options as JSON, e.g. {"bucket_name": "safedigital-media"} for S3 (README).
         "OPTIONS": env_json("MEDIA_STORAGE_OPTIONS", {}),
     },

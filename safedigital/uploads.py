@@ -4,9 +4,12 @@ content, images re-encoded before they are stored (no metadata, nothing appended
 """
 
 import io
+import logging
 import math
 import re
 import secrets
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from pathlib import PurePath
 
 from django import forms
@@ -36,6 +39,8 @@ REENCODE_QUALITY = 92
 # What a document's first kilobyte must not hold: a browser that sniffs it would render a web page.
 MARKUP_IN_DOCUMENT = (b"<html", b"<script", b"<!doctype")
 BYTE_ORDER_MARK_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
+
+logger = logging.getLogger(__name__)
 
 
 @deconstructible
@@ -452,3 +457,55 @@ class WithinUploadPixelBudget:
                     params={"total": math.ceil(total), "limit": limit},
                 ),
             )
+
+
+class FileNotStored(OSError):
+    """The media storage could not store a file (its disk full, or any other OSError): nothing of it is left."""
+
+
+# The files stored since files_of_a_failed_save_removed() began, while it runs (safedigital.admin.HistoryAdmin).
+_stored_in_this_save = ContextVar("stored_in_this_save", default=None)
+
+
+@contextmanager
+def files_of_a_failed_save_removed():
+    """
+    When the block raises, the files the media storage stored within it are deleted: a save that failed part way
+    (the disk full at its fifth photo) is rolled back, and the files it wrote before are then nobody's. Use it
+    inside the transaction that records them, so that it is over before that commits.
+    """
+    stored = []
+    token = _stored_in_this_save.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in stored:
+            with suppress(OSError):
+                storage.delete(name)
+        raise
+    finally:
+        _stored_in_this_save.reset(token)
+
+
+class MediaStorage(FileSystemStorage):
+    """
+    The uploads' storage on local disk (MEDIA_ROOT): Django's, but a file it fails to write (ENOSPC when the disk
+    is full, or any other OSError) is deleted rather than left truncated under the name it was given, and the
+    failure is raised as FileNotStored, which the admin tells the editor of (HistoryAdmin) instead of answering
+    500.
+    """
+
+    def _save(self, name, content):
+        existed = self.exists(name)  # taken meanwhile: Django writes another name, which this cannot know
+        try:
+            name = super()._save(name, content)
+        except OSError as error:
+            if not existed:
+                with suppress(OSError):
+                    self.delete(name)
+            logger.error("A file could not be stored in the media storage (%s): %s", name, error)
+            raise FileNotStored(error.errno, f"{name} not stored: {error.strerror or error}") from error
+        stored = _stored_in_this_save.get()
+        if stored is not None:
+            stored.append((self, name))
+        return name

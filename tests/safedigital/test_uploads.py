@@ -1,11 +1,16 @@
 """Uploads are checked by their content: each refusal is a clear message in the admin form, never a 500."""
 
+import errno
+import html
 import io
+import os
 import random
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
@@ -13,8 +18,9 @@ from django.urls import reverse
 from django.views.static import serve
 from PIL import Image
 
-from events.models import Photo, Resource, Speaker
+from events.models import Gallery, Photo, Resource, Speaker
 from media_coverage.models import Outlet
+from safedigital.uploads import FileNotStored
 from tests.events.test_admin import event_change_data
 from tests.factories import EventFactory, GalleryFactory, SpeakerFactory, image_file
 
@@ -510,3 +516,117 @@ def test_camera_jpeg_with_a_preview_picture_is_stored_as_a_jpeg_of_its_main_fram
     with default_storage.open(photo.image.name) as handle, Image.open(handle) as image:
         assert (image.format, image.size, getattr(image, "n_frames", 1)) == ("JPEG", (40, 30), 1)
     assert (photo.renditions["width"], photo.renditions["height"]) == (40, 30)
+
+
+def media_files(settings):
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+class DiskFull:
+    """A file in MEDIA_ROOT whose disk fills up in its first write: half the chunk is written, then ENOSPC."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def write(self, chunk):
+        self.handle.write(chunk[: len(chunk) // 2])
+        self.handle.flush()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def close(self):
+        self.handle.close()
+
+
+@pytest.fixture
+def disk_full_after(monkeypatch, settings):
+    """disk_full_after(n): the storage writes n files under MEDIA_ROOT whole, then the disk is full mid-write."""
+
+    def fill(files_written):
+        real_fdopen, written = os.fdopen, []
+        media_root = str(Path(settings.MEDIA_ROOT).resolve())
+
+        def fdopen(fd, *args, **kwargs):
+            handle = real_fdopen(fd, *args, **kwargs)
+            if not os.readlink(f"/proc/self/fd/{fd}").startswith(media_root):
+                return handle
+            written.append(fd)
+            return DiskFull(handle) if len(written) > files_written else handle
+
+        monkeypatch.setattr(os, "fdopen", fdopen)
+
+    return fill
+
+
+def test_a_file_the_disk_has_no_room_for_is_not_left_truncated(settings, disk_full_after):
+    disk_full_after(0)
+
+    with pytest.raises(FileNotStored) as refusal:
+        default_storage.save("photos/stage.jpg", ContentFile(b"\xff" * 5000))
+
+    assert refusal.value.errno == errno.ENOSPC
+    assert media_files(settings) == []
+
+
+NOT_STORED = (
+    "Nothing was saved: the server could not store the files (its disk may be full). Tell the site's "
+    "administrator; once they have made room, choose the files again and save."
+)
+
+
+@pytest.mark.parametrize("files_written", [0, 1, 3])
+def test_a_gallery_upload_the_disk_fills_up_during_is_refused_with_a_message_and_leaves_nothing(
+    admin_client, settings, disk_full_after, files_written
+):
+    """
+    Each photo is stored, then resized (three files: the image, a WebP and a JPEG rendition of a small photo):
+    the disk filled up at the first file, within the first photo's renditions, at the second photo. It answered
+    500, and left the file it was writing truncated under its name and the photos stored before it.
+    """
+    event = EventFactory()
+    stored = media_files(settings)
+    disk_full_after(files_written)
+
+    response = admin_client.post(
+        reverse("admin:events_gallery_add"),
+        {
+            "event": event.pk,
+            "title": "Networking Reception",
+            "description": "Evening with the partners",
+            "order": "1",
+            "upload": [image_file("a.jpg"), image_file("b.jpg"), image_file("c.png", image_format="PNG")],
+            "upload_alt_text": "Guests at the reception",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [NOT_STORED]
+    page = response.content.decode()
+    assert "Evening with the partners" in page and 'value="Guests at the reception"' in page
+    assert "Choose again before you save:\na.jpg, b.jpg, c.png." in page
+    assert not Gallery.objects.exists() and not Photo.objects.exists()
+    assert media_files(settings) == stored
+
+
+def test_a_document_the_disk_has_no_room_for_is_refused_in_the_editors_language(
+    admin_client, settings, disk_full_after
+):
+    event = EventFactory()
+    disk_full_after(0)
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n" + b"%" * 9000 + b"\n%%EOF\n"
+
+    response = admin_client.post(
+        reverse("admin:events_resource_add"),
+        resource_form(event, SimpleUploadedFile("report.pdf", pdf)),
+        headers={"accept-language": "es"},
+    )
+
+    assert response.status_code == 200
+    assert (
+        "No se guardó nada: el servidor no pudo almacenar los archivos (puede que su disco esté lleno)."
+        in html.unescape(response.content.decode())
+    )
+    assert not Resource.objects.exists()
+    assert [name for name in media_files(settings) if name.endswith(".pdf")] == []
