@@ -630,3 +630,24 @@ def test_a_document_the_disk_has_no_room_for_is_refused_in_the_editors_language(
     )
     assert not Resource.objects.exists()
     assert [name for name in media_files(settings) if name.endswith(".pdf")] == []
+
+
+def test_renditions_the_disk_fills_up_during_are_not_left_behind(settings, disk_full_after):
+    """
+    The task worker resizes the photos added together (events.tasks): the disk full at its fourth rendition
+    of six, the three before were left on disk, named by nothing, and the fourth truncated.
+    """
+    photo = Photo(
+        gallery=GalleryFactory(), image=image_file("stage.jpg", size=(800, 600)), alt_text="The stage"
+    )
+    photo.save(renditions=False)
+    stored = media_files(settings)
+    disk_full_after(3)
+
+    with pytest.raises(FileNotStored):
+        photo.update_renditions()
+
+    photo.refresh_from_db()
+    assert photo.renditions == {}
+    assert media_files(settings) == stored
+    assert photo.image.name in stored
