@@ -382,12 +382,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # resized by the task worker); up to 500 files are read, so that choosing too many gets that message beside the
 # field rather than a 400 page.
 GALLERY_UPLOAD_MAX_PHOTOS = env_int("GALLERY_UPLOAD_MAX_PHOTOS", 20)
-# The megapixels of images one admin save may carry (a gallery's "Add photos" and its photo rows together): each is
-# checked and re-encoded while the editor waits, about 0.13 s of CPU a megapixel for a WebP photo (5.2 s for 40
-# megapixels; a JPEG 0.02 s), and a photo row is resized too (0.03 to 0.06 s a megapixel). 100 is 13 to 19 s,
-# within gunicorn's GUNICORN_TIMEOUT (30 s) on a busy server; twenty 40-megapixel WebP photos were over 100 s, and
-# gunicorn killed the worker with the editor's work. More is refused beside the fields before any is checked.
-IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE = env_int("IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE", 100, minimum=1)
+# The megapixels of images one admin save may carry (a gallery's "Add photos" and its photo rows together), counted
+# as JPEG photos (safedigital.uploads.CHECKING_COST: a WebP counts 7 times, a PNG 16): each is checked and
+# re-encoded while the editor waits, about 0.02 s of CPU a megapixel for a JPEG photo on a slow day (0.15 for a
+# WebP, 0.33 for a PNG), and a photo row is resized too (0.03 to 0.06 s a megapixel). 800 (twenty 40-megapixel
+# JPEG photos, or about 110 megapixels of WebP) is about 17 s, within gunicorn's GUNICORN_TIMEOUT (30 s); twenty
+# 40-megapixel WebP photos were over 100 s, and gunicorn killed the worker with the editor's work. More is refused
+# beside the fields before any is checked.
+IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE = env_int("IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE", 800, minimum=1)
 DATA_UPLOAD_MAX_NUMBER_FILES = 500
 IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_PIXELS = env_int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000)

@@ -485,7 +485,7 @@ def test_a_save_carrying_more_megapixels_than_one_save_may_is_refused_before_any
     Each photo is checked and re-encoded while the editor waits (5.2 s of CPU for a 40-megapixel WebP): twenty
     took longer than gunicorn's timeout, which killed the worker, and the editor saw an error and lost the save.
     """
-    settings.IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE = 1
+    settings.IMAGE_UPLOAD_MAX_MEGAPIXELS_PER_SAVE = 2
     data = gallery_add_data(
         EventFactory(), description="Evening with the partners", upload_credit="Safe Online"
     )
@@ -507,10 +507,12 @@ def test_a_save_carrying_more_megapixels_than_one_save_may_is_refused_before_any
         },
     )
     assert refused.status_code == 200
+    # 0.64 megapixels of JPEG, and 0.64 of PNG counted 16 times.
     assert refused.context["adminform"].form.errors == {
         "upload": [
-            "This save carries 2 megapixels of images; at most 1 can be uploaded at once: save them in two or "
-            "more goes."
+            "This save carries 11 megapixels of images, counted as JPEG photos (a WebP counts seven times, a PNG "
+            "sixteen: they take that much longer to check); at most 2 can be uploaded at once: save them in two "
+            "or more goes."
         ]
     }
     page = refused.content.decode()
@@ -524,25 +526,29 @@ def test_a_save_carrying_more_megapixels_than_one_save_may_is_refused_before_any
     assert "Choose again before you save:\na.jpg, b.png." in page
     spanish = admin_client.post(
         reverse("admin:events_gallery_add"),
-        data | {"upload": [image_file("a.jpg", size=(800, 800)), image_file("b.jpg", size=(800, 800))]},
+        data | {"upload": [image_file("a.webp", (800, 800), image_format="WEBP")]},
         headers={"accept-language": "es"},
     )
     assert (
-        "Lo que guarda suma 2 megapíxeles de imágenes; se pueden subir como máximo 1 a la vez: guárdelas en dos "
-        "o más veces." in html.unescape(spanish.content.decode())
+        "Lo que guarda suma 5 megapíxeles de imágenes, contados como fotos JPEG (una WebP cuenta siete veces, una "
+        "PNG dieciséis: tardan tanto más en comprobarse); se pueden subir como máximo 2 a la vez: guárdelas en "
+        "dos o más veces." in html.unescape(spanish.content.decode())
     )
     assert reencoded == []
     assert not Gallery.objects.exists() and not Photo.objects.exists()
     assert media_files(settings) == stored
 
     monkeypatch.undo()
+    # Two JPEG photos, 1.28 megapixels: within the budget that one WebP of half that overran.
     taken = admin_client.post(
-        reverse("admin:events_gallery_add"), data | {"upload": [image_file("a.jpg", size=(800, 800))]}
+        reverse("admin:events_gallery_add"),
+        data | {"upload": [image_file("a.jpg", size=(800, 800)), image_file("b.jpg", size=(800, 800))]},
     )
     assert taken.status_code == 302
-    assert Photo.objects.get().image.width == 800
-    assert len(media_files(settings)) == len(stored) + 1 + len(
-        rendition_names(Photo.objects.get().renditions)
+    photos = Photo.objects.all()
+    assert [photo.image.width for photo in photos] == [800, 800]
+    assert len(media_files(settings)) == len(stored) + sum(
+        1 + len(rendition_names(photo.renditions)) for photo in photos
     )
 
 
@@ -558,8 +564,9 @@ def test_the_photo_rows_count_with_the_gallery_upload_against_a_saves_megapixels
     refused = admin_client.post(reverse("admin:events_gallery_change", args=[photo.gallery_id]), data)
 
     message = (
-        "This save carries 2 megapixels of images; at most 1 can be uploaded at once: save them in two or more "
-        "goes."
+        "This save carries 2 megapixels of images, counted as JPEG photos (a WebP counts seven times, a PNG "
+        "sixteen: they take that much longer to check); at most 1 can be uploaded at once: save them in two or "
+        "more goes."
     )
     assert refused.status_code == 200
     assert refused.context["adminform"].form.errors == {"upload": [message]}
