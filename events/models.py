@@ -277,7 +277,9 @@ class Event(RenditionsMixin, TimeStampedModel):
         What a highlights page shows beside `Event.objects.with_programme()`, each in one query: the pledges
         made at this event and at its public parent, with their themes' names, and the galleries' photos.
         Returns (pledges, the parent's pledges, [(gallery, photos), …] for the galleries that have photos
-        resized).
+        resized). The galleries and photos are dicts of what the page shows of them (a gallery's pk, title and
+        description; a photo's alt text, caption, credit and renditions), read as values: as records, each of
+        a gallery's photos built its gallery again, and they cost the page twice as much.
         """
         parent_id = self.public_parent.pk if self.public_parent else None
         pledges = list(
@@ -285,14 +287,27 @@ class Event(RenditionsMixin, TimeStampedModel):
             .with_theme_names()
             .order_by("pk")
         )
+        photos = Photo.objects.filter(gallery__event=self).values(
+            "alt_text", "caption", "credit", "renditions",
+            "gallery__order", "gallery", "gallery__title", "gallery__description",
+        )  # fmt: skip
         galleries = {}
-        for photo in Photo.objects.filter(gallery__event=self).select_related("gallery"):
-            if photo.renditions:  # not one still waiting for the task worker to resize it (events.tasks)
-                galleries.setdefault(photo.gallery, []).append(photo)
+        for photo in photos:
+            if photo["renditions"]:  # not one still waiting for the task worker to resize it (events.tasks)
+                gallery = (
+                    photo["gallery__order"],
+                    photo["gallery"],
+                    photo["gallery__title"],
+                    photo["gallery__description"],
+                )
+                galleries.setdefault(gallery, []).append(photo)
         return (
             [pledge for pledge in pledges if pledge.event_id == self.pk],
             [pledge for pledge in pledges if pledge.event_id == parent_id],
-            sorted(galleries.items(), key=lambda item: (item[0].order, item[0].pk)),
+            [
+                ({"pk": pk, "title": title, "description": description}, photos)
+                for (_order, pk, title, description), photos in sorted(galleries.items())
+            ],
         )
 
     @property
