@@ -86,6 +86,19 @@ class Theme(models.Model):
         return self.name
 
 
+def unshown(relation, model, shown):
+    """
+    For `defer()`: the fields of `model`, reached through `relation` ("speaker__organisation"), other than those
+    named in `shown` (which also names those that select_related follows). A record a page shows little of is
+    built without reading the rest, such as a logo's renditions (decoded from JSON) or its timestamps.
+    """
+    return [
+        f"{relation}__{field.name}"
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in shown
+    ]
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and the publish time has come. The only definition of it."""
@@ -125,20 +138,25 @@ class EventQuerySet(models.QuerySet):
         them asks for them (Event.public_satellites).
         """
         satellites = Event.objects.published().filter(parent=models.OuterRef("pk"))
+        speakers = Participation.objects.select_related("speaker__organisation").defer(
+            *unshown("speaker", Speaker, shown=SPEAKER_SHOWN),
+            *unshown("speaker__organisation", Organisation, shown={"name"}),
+        )
+        partners = EventPartner.objects.select_related("organisation").defer(
+            *unshown("organisation", Organisation, shown={"name", "website", "logo_renditions"})
+        )
         return (
             self.select_related("parent")
+            .defer(*unshown("parent", Event, shown={"title", "slug", "status", "publish_at"}))
             .annotate(has_public_satellites=models.Exists(satellites))
             .prefetch_related(
                 "pillars",
-                models.Prefetch("partners", queryset=EventPartner.objects.select_related("organisation")),
+                models.Prefetch("partners", queryset=partners),
                 models.Prefetch("figures", queryset=HeadlineFigure.objects.filter(hidden=False)),
                 models.Prefetch(
                     "sessions",
                     queryset=Session.objects.prefetch_related(
-                        models.Prefetch(
-                            "participations",
-                            queryset=Participation.objects.select_related("speaker__organisation"),
-                        )
+                        models.Prefetch("participations", queryset=speakers)
                     ),
                 ),
                 "videos",
@@ -449,6 +467,16 @@ class SpeakerQuerySet(models.QuerySet):
 
 # The fields the public name is made of (see Speaker.public_name).
 PUBLIC_NAME_FIELDS = {"identity", "full_name", "first_name", "anonymous_descriptor"}
+# What a highlights page shows of a speaker (events/includes/speaker_line.html, quote.html).
+SPEAKER_SHOWN = {
+    *PUBLIC_NAME_FIELDS,
+    "slug",
+    "role_title",
+    "organisation",
+    "country",
+    "photo_alt",
+    "photo_renditions",
+}
 
 
 class Speaker(RenditionsMixin, TimeStampedModel):

@@ -576,7 +576,10 @@ def coverage_for_event(event):
     figures = _related_or_none(event, "coverage_figures")
     social = _related_or_none(event, "social_figures")
     platforms = list(social.platforms.all()) if social else []
-    outlets = list(Outlet.objects.for_event(event))
+    # What the pages show of an outlet: not its logo, whose renditions would be decoded for nothing.
+    outlets = list(
+        Outlet.objects.for_event(event).only("name", "medium", "website", "description", "placeholder")
+    )
 
     groups = {}
     for outlet in outlets:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.models import Event, HeadlineFigure
+from events.models import Event, EventPartner, HeadlineFigure
 from media_coverage.models import Outlet, PlatformFigures
 from tests.factories import (
     CountryPledgeFactory,
@@ -16,6 +16,7 @@ from tests.factories import (
     GalleryFactory,
     HeadlineFigureFactory,
     MediaMentionFactory,
+    OrganisationFactory,
     OutletFactory,
     ParticipationFactory,
     PhotoFactory,
@@ -94,6 +95,29 @@ def test_highlights_page_stays_within_its_query_budget(client):
     event = build_event(6, "budget")
 
     assert count_queries(client, event.get_absolute_url()) <= 16
+
+
+def test_highlights_page_reads_nothing_more_of_what_it_shows_little_of(client):
+    """
+    The page loads only what it shows of its public parent event and of the partners' and speakers'
+    organisations (Event.objects.with_programme()): showing them asks the database nothing more.
+    """
+    plain = build_event(2, "plain")
+    full = build_event(2, "full")
+    Event.objects.filter(pk=full.pk).update(parent=EventFactory(title="The Ministerial Conference"))
+    for number in range(3):
+        organisation = OrganisationFactory(name=f"Partner {number}", website=f"https://{number}.example.org/")
+        EventPartner.objects.create(event=full, organisation=organisation, order=number)
+        speaker = SpeakerFactory(
+            full_name=f"Speaker {number}", role_title="Director", organisation=organisation
+        )
+        ParticipationFactory(session=SessionFactory(event=full), speaker=speaker)
+
+    content = client.get(full.get_absolute_url()).content.decode()
+    assert "The Ministerial Conference</a>" in content
+    assert '<a href="https://2.example.org/" rel="noopener noreferrer">' in content
+    assert "Director, Partner 2" in content
+    assert count_queries(client, full.get_absolute_url()) == count_queries(client, plain.get_absolute_url())
 
 
 def build_covered_event(mentions, slug):
