@@ -22,8 +22,9 @@ def speakers_of(event):
 
 def countries_of(event, pledges):
     """Countries represented: those of the event's speakers and of the pledges made there."""
-    codes = {speaker.country.code for speaker in speakers_of(event) if speaker.country}
+    codes = {speaker.country.code for speaker in speakers_of(event)}
     codes |= {pledge.country.code for pledge in pledges}
+    codes.discard("")  # a speaker without a country
     return codes
 
 

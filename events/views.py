@@ -34,10 +34,12 @@ def country_choices(codes):
 
 def by_country_name(pledges):
     """Pledges sorted by their country's name as shown, then as entered; in Python, for prefetched pledges."""
-    return sorted(
-        pledges,
-        key=lambda pledge: (country_name_key((pledge.country.code, country_name(pledge.country))), pledge.pk),
-    )
+
+    def key(pledge):
+        country = pledge.country  # a new Country at each read of the field: read once
+        return country_name_key((country.code, country_name(country))), pledge.pk
+
+    return sorted(pledges, key=key)
 
 
 def country_name_order(choices):
