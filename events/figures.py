@@ -1,9 +1,9 @@
 """
 Headline figures: what staff typed on the event, and what is counted from the records, in one place.
 
-The counts read the event's sessions and participations through their related managers, and its pledges
-through them too unless the caller passes the list it already has, so an event loaded with
-`Event.objects.with_programme()` (or `with_figures()`) is counted without another query.
+The counts read the event's sessions and their participations as the lists that `Event.objects.with_programme()`
+and `with_figures()` load (`event.programme`, `session.participants`), and its pledges through their related
+manager unless the caller passes the list it already has, so such an event is counted without another query.
 """
 
 from django.apps import apps
@@ -14,8 +14,8 @@ from .models import HeadlineFigure
 def speakers_of(event):
     """The distinct speakers of the event's sessions, in programme order."""
     speakers = {}
-    for session in event.sessions.all():
-        for participation in session.participations.all():
+    for session in event.programme:
+        for participation in session.participants:
             speakers.setdefault(participation.speaker_id, participation.speaker)
     return list(speakers.values())
 
@@ -42,7 +42,7 @@ COMPUTED = {
     HeadlineFigure.Source.GLOBAL_AUDIENCE: lambda event, pledges: event.global_audience,
     HeadlineFigure.Source.COUNTRIES: lambda event, pledges: len(countries_of(event, pledges)),
     HeadlineFigure.Source.SPEAKERS: lambda event, pledges: len(speakers_of(event)),
-    HeadlineFigure.Source.SESSIONS: lambda event, pledges: len(event.sessions.all()),
+    HeadlineFigure.Source.SESSIONS: lambda event, pledges: len(event.programme),
     HeadlineFigure.Source.PLEDGES: lambda event, pledges: len(pledges),
     HeadlineFigure.Source.MEDIA_REACH: media_reach,
 }

@@ -124,9 +124,12 @@ class EventQuerySet(models.QuerySet):
                 "sessions",
                 queryset=Session.objects.prefetch_related(
                     models.Prefetch(
-                        "participations", queryset=Participation.objects.select_related("speaker")
+                        "participations",
+                        queryset=Participation.objects.select_related("speaker"),
+                        to_attr="participants",
                     )
                 ),
+                to_attr="programme",
             ),
             "pledges",
         )
@@ -135,7 +138,9 @@ class EventQuerySet(models.QuerySet):
         """
         Everything a highlights page shows, loaded in a fixed number of queries whatever the event's size;
         whether public satellite events fed into it is known with the event, so that only a page that lists
-        them asks for them (Event.public_satellites).
+        them asks for them (Event.public_satellites). The sessions are the list `event.programme`, and each
+        one's participations the list `session.participants`, as with `with_figures()`: read many times per
+        page, a related manager's `.all()` built a manager each time.
         """
         satellites = Event.objects.published().filter(parent=models.OuterRef("pk"))
         speakers = Participation.objects.select_related("speaker__organisation").defer(
@@ -156,8 +161,9 @@ class EventQuerySet(models.QuerySet):
                 models.Prefetch(
                     "sessions",
                     queryset=Session.objects.prefetch_related(
-                        models.Prefetch("participations", queryset=speakers)
+                        models.Prefetch("participations", queryset=speakers, to_attr="participants")
                     ),
+                    to_attr="programme",
                 ),
                 "videos",
                 "resources",

@@ -149,7 +149,7 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-        sessions = list(event.sessions.all())
+        sessions = event.programme
         pledges, parent_pledges, galleries = event.pledges_and_galleries()
         context["coverage"] = coverage_for(event)
         context["figures"] = figures_for(event, coverage=context["coverage"], pledges=pledges)
