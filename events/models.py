@@ -473,7 +473,7 @@ class SpeakerQuerySet(models.QuerySet):
 
 # The fields the public name is made of (see Speaker.public_name).
 PUBLIC_NAME_FIELDS = {"identity", "full_name", "first_name", "anonymous_descriptor"}
-# What a highlights page shows of a speaker (events/includes/speaker_line.html, quote.html).
+# What a highlights page shows of a speaker (events/includes/speakers.html, quotes.html).
 SPEAKER_SHOWN = {
     *PUBLIC_NAME_FIELDS,
     "slug",
