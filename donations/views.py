@@ -12,10 +12,10 @@ from django.utils.translation import get_language, get_supported_language_varian
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
-from django_ratelimit.core import is_ratelimited
 
 from events.models import Event
 from safedigital.cache import cache_public_page
+from safedigital.ratelimit import is_over_limit
 
 from . import spam, tasks
 from .forms import EnquiryForm
@@ -26,13 +26,13 @@ SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def over_limit(request, group, rate, key="ip"):
+def over_limit(request, group, rate, key=None):
     """
-    Counts this request against a django-ratelimit limit and says whether it is over. When the cache cannot
-    be reached the request goes through: a cache outage must not turn donors away.
+    Counts this request against a rate limit and says whether it is over (safedigital.ratelimit.is_over_limit).
+    When the cache cannot be reached the request goes through: a cache outage must not turn donors away.
     """
     try:
-        return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
+        return is_over_limit(request, group, rate, key=key)
     except Exception:
         logger.exception("Rate limit %s could not be checked; letting the request through", group)
         return False

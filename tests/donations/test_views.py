@@ -2,11 +2,13 @@ import re
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django_countries import countries
+from redis.connection import AbstractConnection
 
 from donations import spam
 from donations.models import DonationEnquiry
@@ -658,8 +660,37 @@ def test_reading_the_form_is_not_rate_limited(client):
     assert response.status_code == 200
 
 
+def redis_round_trips():
+    """A list, filled while the block runs, of the command each round trip to Redis started with (its first)."""
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def send(connection, command, *args, **kwargs):
+        packed = b"".join(command) if isinstance(command, list | tuple) else command
+        sent.append(packed.split(b"\r\n")[2].decode().upper())
+        return original(connection, command, *args, **kwargs)
+
+    return sent, mock.patch.object(AbstractConnection, "send_packed_command", send)
+
+
+@pytest.mark.skipif(
+    not settings.REDIS_URL, reason="counts what is sent to Redis (REDIS_URL), as CI's second run has"
+)
+def test_an_enquiry_counts_each_of_its_rate_limits_in_one_round_trip_to_redis(client, enquiry_data):
+    post(client, enquiry_data)  # Redis learns the counting script once.
+    sent, recording = redis_round_trips()
+
+    with recording:
+        response = post(client, enquiry_data | {"stamp": aged_stamp(), "email": "other@fundacion.example"})
+
+    assert response.status_code == 302
+    # Its address's count, then (the enquiry stored) the acknowledgements' count for its e-mail address.
+    assert sent == ["EVALSHA", "EVALSHA"]
+    assert DonationEnquiry.objects.count() == 2
+
+
 def test_a_cache_outage_lets_the_enquiry_through(client, enquiry_data):
-    with mock.patch("donations.views.is_ratelimited", side_effect=ConnectionError("cache down")):
+    with mock.patch("safedigital.ratelimit.count", side_effect=ConnectionError("cache down")):
         response = post(client, enquiry_data)
 
     assert response.status_code == 302

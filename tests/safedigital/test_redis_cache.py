@@ -29,3 +29,19 @@ def test_the_cache_works_as_django_s_own():
         assert cache.get_many(["a", "b", "c"]) == {"a": [1, "two"], "b": None}
     finally:
         cache.delete_many(["count", "a", "b"])
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL), as CI's second run has")
+def test_a_count_adds_one_and_lives_from_its_first():
+    cache = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": "safedigital-test-redis-cache"})
+    client = cache._cache.get_client(write=True)
+    try:
+        assert cache.count("hits", 60) == 1
+        assert 55 < client.ttl(cache.make_key("hits")) <= 60
+        client.expire(cache.make_key("hits"), 10)
+
+        assert [cache.count("hits", 60) for _ in range(2)] == [2, 3]
+        assert client.ttl(cache.make_key("hits")) <= 10
+        assert cache.get("hits") == 3
+    finally:
+        cache.delete("hits")
