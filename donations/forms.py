@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.encoding import punycode
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,15 @@ class MultilineTextField(forms.CharField):
     def has_changed(self, initial, data):
         # Text stored with the browser's CRLF, before it was normalised, comes back unchanged when untouched.
         return super().has_changed(normalise_line_breaks(initial or ""), data)
+
+
+def privacy_consent_label():
+    return format_html(
+        gettext(
+            'I have read the <a href="{url}">privacy notice</a> and agree that Safe Digital keeps these details to reply to me.'
+        ),
+        url=reverse("donations:privacy"),
+    )
 
 
 class EnquiryForm(forms.ModelForm):
@@ -84,6 +94,8 @@ class EnquiryForm(forms.ModelForm):
             "country": _("Country"),
             "phone": _("Phone number"),
             "message": _("Your message"),
+            # Written out, in the page's language, only when the form is shown (a good POST never is).
+            "privacy_consent": lazy(privacy_consent_label, SafeString)(),
             "newsletter_opt_in": _("Send me Safe Digital's newsletter"),
         }
         help_texts = {
@@ -122,12 +134,6 @@ class EnquiryForm(forms.ModelForm):
         fields["country"].widget.attrs["autocomplete"] = "country"
         fields["phone"].widget.attrs["autocomplete"] = "tel"
         fields["privacy_consent"].required = True
-        fields["privacy_consent"].label = format_html(
-            gettext(
-                'I have read the <a href="{url}">privacy notice</a> and agree that Safe Digital keeps these details to reply to me.'
-            ),
-            url=reverse("donations:privacy"),
-        )
         fields["privacy_consent"].error_messages["required"] = _(
             "Tick the box to say you agree to the privacy notice, so that we can keep your details and reply."
         )

@@ -67,6 +67,16 @@ def test_enquiry_page_shows_a_labelled_form_with_autocomplete(client):
     assert '<option value="" selected>I&#x27;d rather not say</option>' in content
 
 
+def test_the_consent_box_links_the_privacy_notice_in_the_language_of_the_page(client):
+    english = client.get(reverse("donations:enquiry")).content.decode()
+    spanish = client.get(reverse("donations:enquiry"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    english_again = client.get(reverse("donations:enquiry")).content.decode()
+
+    assert 'I have read the <a href="/privacy/">privacy notice</a> and agree' in english
+    assert 'He leído el <a href="/privacy/">aviso de privacidad</a> y acepto' in spanish
+    assert english_again.count('<a href="/privacy/">privacy notice</a>') == 1
+
+
 def test_kind_and_budget_offer_their_choices_as_shown(client):
     content = client.get(reverse("donations:enquiry")).content.decode()
 
