@@ -37,6 +37,16 @@ class MultilineTextField(forms.CharField):
         return super().has_changed(normalise_line_breaks(initial or ""), data)
 
 
+class SharedChoiceField(forms.ChoiceField):
+    """
+    A ChoiceField whose choices every form shares: Django's copied them into each form made (every enquiry sent),
+    item by item, though no form changes them.
+    """
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
 def privacy_consent_label():
     return format_html(
         gettext(
@@ -59,13 +69,13 @@ class EnquiryForm(forms.ModelForm):
     stamp = forms.CharField(required=False, widget=forms.HiddenInput)
     # Declared with their choices as shown. Made from the model's fields, each form copied their choices with an
     # empty one and then built them again without it, on every enquiry sent.
-    kind = forms.ChoiceField(
+    kind = SharedChoiceField(
         label=_("What kind of support are you thinking of?"),
         choices=DonationEnquiry.Kind.choices,  # a radio list needs no empty choice
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the kind of support you are thinking of.")},
     )
-    budget = forms.ChoiceField(
+    budget = SharedChoiceField(
         label=_("Budget"),
         required=False,
         choices=[("", _("I'd rather not say")), *DonationEnquiry.Budget.choices],
