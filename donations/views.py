@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import redirect
+from django.http import HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -200,7 +200,8 @@ class EnquiryView(FormView):
             logger.info(
                 "Donation enquiry %s stored%s", enquiry.pk, " as suspected spam" if enquiry.is_spam else ""
             )
-        return redirect(self.get_success_url())
+        # As FormView's form_valid(): redirect() would first try the address as the name of a URL pattern.
+        return HttpResponseRedirect(self.get_success_url())
 
 
 # Both change only with a release: browsers and proxies may keep them an hour.
