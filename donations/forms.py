@@ -179,6 +179,12 @@ class EnquiryForm(forms.ModelForm):
             raise ValidationError(self.fields["email"].error_messages["invalid"], code="invalid") from None
         return email
 
+    def validate_unique(self):
+        """
+        None of the form's fields must be unique (the form's token, which must, is set by the view, and its
+        constraint is what stores a form once): Django's check would find nothing to ask on every enquiry sent.
+        """
+
     def validate_constraints(self):
         """
         The model's check constraints repeat rules each field already checks (consent, name and e-mail, the
