@@ -8,6 +8,7 @@ share between threads, so one per pool does the same work for less. Everything e
 """
 
 from django.core.cache.backends import redis
+from redis.commands.core import Script
 
 
 class RedisCacheClient(redis.RedisCacheClient):
@@ -23,21 +24,24 @@ class RedisCacheClient(redis.RedisCacheClient):
         return client
 
 
-# Adds one to a count, which lives ARGV[1] seconds from its first.
-COUNT = """
+# Adds one to a count, which lives ARGV[1] seconds from its first. One Script for every client: it is sent by its
+# digest (EVALSHA), and loaded into a server that does not know it yet.
+COUNT = Script(
+    None,
+    b"""
 local count = redis.call("INCR", KEYS[1])
 if count == 1 then
     redis.call("EXPIRE", KEYS[1], ARGV[1])
 end
 return count
-"""
+""",
+)
 
 
 class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
-        self._count_scripts = {}
 
     def count(self, key, timeout, version=None):
         """
@@ -46,8 +50,4 @@ class RedisCache(redis.RedisCache):
         the key exists before it adds to it.
         """
         key = self.make_and_validate_key(key, version=version)
-        client = self._cache.get_client(key, write=True)
-        script = self._count_scripts.get(id(client))
-        if script is None:
-            script = self._count_scripts[id(client)] = client.register_script(COUNT)
-        return script(keys=[key], args=[int(timeout)])
+        return COUNT(keys=[key], args=[int(timeout)], client=self._cache.get_client(key, write=True))

@@ -392,7 +392,7 @@ class CheckedImageField(models.ImageField):
 CHECKING_COST = {"JPEG": 1, "MPO": 1, "WEBP": 7, "PNG": 16}
 
 
-def image_pixels(upload):
+def pixels_to_check(upload):
     """
     The pixels of the image in `upload`, counted as a JPEG photo's (CHECKING_COST) and read from its header alone
     (nothing is decoded); 0 when it is no image or one over IMAGE_UPLOAD_MAX_PIXELS, which its own check refuses,
@@ -426,12 +426,12 @@ def uploads_in(files, name=None):
 
 def megapixels_carried(files):
     """
-    The megapixels of all the images in `files` (a request's FILES), counted as JPEG photos'. Counted once per request: a gallery's form
-    and each of its photo rows are given the same FILES, and each asks.
+    The megapixels of all the images in `files` (a request's FILES), counted as JPEG photos'. Counted once per
+    request: a gallery's form and each of its photo rows are given the same FILES, and each asks.
     """
     total = getattr(files, "_megapixels_carried", None)
     if total is None:
-        total = sum(image_pixels(upload) for upload in uploads_in(files)) / 1_000_000
+        total = sum(pixels_to_check(upload) for upload in uploads_in(files)) / 1_000_000
         if isinstance(files, MultiValueDict):
             files._megapixels_carried = total
     return total
